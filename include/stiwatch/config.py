@@ -1,0 +1,89 @@
+"""Settings from environment variables, with documented defaults (see docs/ARCHITECTURE.md).
+
+Every function in the package takes a ``Settings`` (or explicit paths) so that DAG tasks, the CLI and
+tests call the same code. Secrets (the OpenAlex API key) are only ever read from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+
+SOURCES = ("wos", "openalex")
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{name}={raw!r} is not a boolean: use true/false (or on/off, 1/0)")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a whole number") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives and how it is counted. Build with ``Settings.from_env()``."""
+
+    data_dir: Path
+    warehouse_path: Path
+    openalex_base_url: str = "https://api.openalex.org"
+    openalex_mailto: str | None = None
+    openalex_api_key: str | None = field(default=None, repr=False)
+    first_year: int = 2011
+    cn_includes_hk_mo: bool = True
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(os.environ.get("STIWATCH_DATA_DIR") or "data").expanduser().resolve()
+        warehouse = os.environ.get("STIWATCH_WAREHOUSE")
+        return cls(
+            data_dir=data_dir,
+            warehouse_path=Path(warehouse).expanduser().resolve() if warehouse else data_dir / "warehouse.duckdb",
+            openalex_base_url=os.environ.get("STIWATCH_OPENALEX_BASE_URL") or "https://api.openalex.org",
+            openalex_mailto=os.environ.get("STIWATCH_OPENALEX_MAILTO") or None,
+            openalex_api_key=os.environ.get("STIWATCH_OPENALEX_API_KEY") or None,
+            first_year=_env_int("STIWATCH_FIRST_YEAR", 2011),
+            cn_includes_hk_mo=_env_bool("STIWATCH_CN_INCLUDES_HK_MO", True),
+        )
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.data_dir / "lake"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    def dbt_vars(self) -> dict[str, object]:
+        """The counting settings handed to dbt (recorded on every mart row)."""
+        return {
+            "lake_dir": str(self.lake_dir),
+            "first_year": self.first_year,
+            "cn_includes_hk_mo": self.cn_includes_hk_mo,
+        }
