@@ -1,0 +1,125 @@
+"""The landing contract: as-of dates, manifests, skip-unless-forced, and changed files as errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from stiwatch import landing, lake
+
+
+def _make_snapshot(root: Path, source: str, snapshot_id: str, files: dict[str, bytes]) -> Path:
+    folder = root / source / snapshot_id
+    for rel, content in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(content)
+    return folder
+
+
+def test_as_of_comes_from_snapshot_json_then_id_prefix(tmp_path: Path) -> None:
+    folder = _make_snapshot(tmp_path, "wos", "ble_export", {"a.txt": b"x"})
+    (folder / "_snapshot.json").write_text(json.dumps({"as_of": "2026-04-02"}))
+    _make_snapshot(tmp_path, "wos", "2024-08-27_full", {"a.txt": b"x"})
+
+    assert landing.open_snapshot(tmp_path, "wos", "ble_export").as_of == date(2026, 4, 2)
+    assert landing.open_snapshot(tmp_path, "wos", "2024-08-27_full").as_of == date(2024, 8, 27)
+
+
+def test_bad_snapshot_metadata_names_the_file(tmp_path: Path) -> None:
+    folder = _make_snapshot(tmp_path, "wos", "s1", {"a.txt": b"x"})
+    (folder / "_snapshot.json").write_text('{"asof": "2026-04-02"}')
+    with pytest.raises(landing.LandingError, match=r"_snapshot\.json.*as_of"):
+        landing.open_snapshot(tmp_path, "wos", "s1")
+
+
+def test_data_files_skip_metadata_and_hidden_files(tmp_path: Path) -> None:
+    _make_snapshot(
+        tmp_path,
+        "openalex",
+        "s1",
+        {
+            "updated_date=2024-01-01/part_000.gz": b"1",
+            "_snapshot.json": b'{"as_of": "2024-01-02"}',
+            ".DS_Store": b"",
+            "merged_ids/works/2024-01-01.csv.gz": b"2",
+        },
+    )
+    snap = landing.open_snapshot(tmp_path, "openalex", "s1")
+    assert snap.data_files() == ["merged_ids/works/2024-01-01.csv.gz", "updated_date=2024-01-01/part_000.gz"]
+
+
+def test_manifest_records_hash_and_size_then_snapshot_is_skipped(tmp_path: Path) -> None:
+    landing_dir, lake_dir = tmp_path / "landing", tmp_path / "lake"
+    _make_snapshot(landing_dir, "wos", "2026-01-01", {"a.txt": b"hello", "b.txt": b"world!"})
+    (snap,) = landing.pending_snapshots(landing_dir, lake_dir, "wos")
+    entries = [landing.file_entry(snap, rel, {"records": 1}) for rel in snap.data_files()]
+    landing.write_manifest(lake_dir, snap, entries)
+
+    manifest = landing.read_manifest(lake_dir, "wos", "2026-01-01")
+    assert manifest is not None
+    assert manifest["as_of"] == "2026-01-01"
+    assert manifest["records"] == 2
+    # sha256("hello") computed independently of the code under test
+    assert manifest["files"][0] == {
+        "path": "a.txt",
+        "bytes": 5,
+        "sha256": "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+        "records": 1,
+    }
+    assert landing.pending_snapshots(landing_dir, lake_dir, "wos") == []
+    assert [s.snapshot_id for s in landing.pending_snapshots(landing_dir, lake_dir, "wos", force=True)] == [
+        "2026-01-01"
+    ]
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove"])
+def test_changed_file_under_ingested_snapshot_is_an_error(tmp_path: Path, change: str) -> None:
+    landing_dir, lake_dir = tmp_path / "landing", tmp_path / "lake"
+    folder = _make_snapshot(landing_dir, "wos", "s1", {"a.txt": b"hello", "b.txt": b"x"})
+    (snap,) = landing.pending_snapshots(landing_dir, lake_dir, "wos")
+    landing.write_manifest(lake_dir, snap, [landing.file_entry(snap, r, {}) for r in snap.data_files()])
+
+    if change == "edit":
+        (folder / "a.txt").write_bytes(b"hellO")
+    elif change == "add":
+        (folder / "c.txt").write_bytes(b"new")
+    else:
+        (folder / "b.txt").unlink()
+    with pytest.raises(landing.SnapshotChangedError, match=r"s1"):
+        landing.pending_snapshots(landing_dir, lake_dir, "wos")
+
+
+def test_manifest_refuses_a_partial_snapshot(tmp_path: Path) -> None:
+    landing_dir, lake_dir = tmp_path / "landing", tmp_path / "lake"
+    _make_snapshot(landing_dir, "wos", "s1", {"a.txt": b"1", "b.txt": b"2"})
+    snap = landing.open_snapshot(landing_dir, "wos", "s1")
+    with pytest.raises(landing.LandingError, match=r"b\.txt"):
+        landing.write_manifest(lake_dir, snap, [landing.file_entry(snap, "a.txt", {})])
+    assert landing.read_manifest(lake_dir, "wos", "s1") is None
+
+
+def test_pull_in_progress_is_not_ingested(tmp_path: Path) -> None:
+    landing_dir, lake_dir = tmp_path / "landing", tmp_path / "lake"
+    folder = _make_snapshot(landing_dir, "openalex", "pull", {"page-000001.json.gz": b"x"})
+    (folder / landing.PULL_STATE).write_text("{}")
+    assert landing.pending_snapshots(landing_dir, lake_dir, "openalex") == []
+    (folder / landing.PULL_COMPLETE).write_text("")
+    assert len(landing.pending_snapshots(landing_dir, lake_dir, "openalex")) == 1
+
+
+def test_invalid_snapshot_id_is_rejected_with_advice(tmp_path: Path) -> None:
+    _make_snapshot(tmp_path, "wos", "bad id", {"a.txt": b"x"})
+    with pytest.raises(landing.LandingError, match="rename it"):
+        landing.list_snapshots(tmp_path, "wos")
+
+
+def test_atomic_write_leaves_no_partial_file_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "t" / "x.json"
+    with pytest.raises(RuntimeError), lake.atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("boom")
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []
