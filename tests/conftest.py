@@ -13,7 +13,9 @@ import pytest
 
 from stiwatch.config import Settings
 
-SHARED_DATA = Path(os.environ.get("STIWATCH_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data")).resolve()
+SHARED_DATA = Path(
+    os.environ.get("STIWATCH_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
+).resolve()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stiwatch import landing, lake
+from stiwatch import lake, landing
 
 
 def _make_snapshot(root: Path, source: str, snapshot_id: str, files: dict[str, bytes]) -> Path:

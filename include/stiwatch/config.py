@@ -60,7 +60,9 @@ class Settings:
         warehouse = os.environ.get("STIWATCH_WAREHOUSE")
         return cls(
             data_dir=data_dir,
-            warehouse_path=Path(warehouse).expanduser().resolve() if warehouse else data_dir / "warehouse.duckdb",
+            warehouse_path=Path(warehouse).expanduser().resolve()
+            if warehouse
+            else data_dir / "warehouse.duckdb",
             openalex_base_url=os.environ.get("STIWATCH_OPENALEX_BASE_URL") or "https://api.openalex.org",
             openalex_mailto=os.environ.get("STIWATCH_OPENALEX_MAILTO") or None,
             openalex_api_key=os.environ.get("STIWATCH_OPENALEX_API_KEY") or None,

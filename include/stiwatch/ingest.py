@@ -51,11 +51,17 @@ def plan(settings: Settings, source: str, force: bool = False) -> list[dict[str,
 def ingest_file(settings: Settings, source: str, snapshot_id: str, relative_path: str) -> dict[str, Any]:
     snap = landing.open_snapshot(settings.landing_dir, source, snapshot_id)
     started = time.monotonic()
-    result = parser_for(source).ingest_file(snap.path / relative_path, relative_path, snapshot_id, settings.lake_dir)
+    result = parser_for(source).ingest_file(
+        snap.path / relative_path, relative_path, snapshot_id, settings.lake_dir
+    )
     entry = landing.file_entry(snap, relative_path, result)
     log.info(
         "ingested %s/%s/%s: %s records in %.1fs",
-        source, snapshot_id, relative_path, entry.get("records"), time.monotonic() - started,
+        source,
+        snapshot_id,
+        relative_path,
+        entry.get("records"),
+        time.monotonic() - started,
     )
     return entry
 

@@ -52,21 +52,18 @@ def write_parquet_atomic(table: pa.Table, final_path: Path) -> Path:
     return final_path
 
 
-def write_batches_atomic(
-    batches: Iterable[pa.RecordBatch], schema: pa.Schema, final_path: Path
-) -> int:
+def write_batches_atomic(batches: Iterable[pa.RecordBatch], schema: pa.Schema, final_path: Path) -> int:
     """Stream record batches into one Parquet file atomically; return the number of rows written.
 
     An input without rows still produces a valid, empty file with the schema, so readers always find
     every table of a snapshot.
     """
     rows = 0
-    with atomic_path(final_path) as tmp:
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            for batch in batches:
-                if batch.num_rows:
-                    writer.write_batch(batch)
-                    rows += batch.num_rows
+    with atomic_path(final_path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        for batch in batches:
+            if batch.num_rows:
+                writer.write_batch(batch)
+                rows += batch.num_rows
     return rows
 
 

@@ -69,7 +69,7 @@ def _as_of(path: Path, snapshot_id: str) -> date:
             return date.fromisoformat(json.loads(meta.read_text(encoding="utf-8"))["as_of"])
         except (KeyError, ValueError, json.JSONDecodeError) as exc:
             raise LandingError(
-                f"{meta}: expected JSON with an 'as_of' date like {{\"as_of\": \"2024-08-27\"}} ({exc})"
+                f'{meta}: expected JSON with an \'as_of\' date like {{"as_of": "2024-08-27"}} ({exc})'
             ) from exc
     match = _LEADING_DATE_RE.match(snapshot_id)
     if match:
@@ -87,7 +87,8 @@ def open_snapshot(landing_dir: Path, source: str, snapshot_id: str) -> Snapshot:
     path = landing_dir / source / snapshot_id
     if not SNAPSHOT_ID_RE.match(snapshot_id):
         raise LandingError(
-            f"{path}: snapshot id {snapshot_id!r} may only hold letters, digits, '_', '-', '.' and '='; rename it"
+            f"{path}: snapshot id {snapshot_id!r} may only hold letters, digits, '_', '-', '.' and '='; "
+            "rename it"
         )
     if not path.is_dir():
         raise LandingError(f"{path}: no such snapshot folder")
@@ -124,7 +125,8 @@ def check_unchanged(snapshot: Snapshot, manifest: dict[str, Any]) -> None:
         where = snapshot.path / rel
         if rel not in recorded:
             raise SnapshotChangedError(
-                f"{where}: new file under already-ingested snapshot {snapshot.source}/{snapshot.snapshot_id}. "
+                f"{where}: new file under already-ingested snapshot "
+                f"{snapshot.source}/{snapshot.snapshot_id}. "
                 "Snapshots are immutable: land the new delivery under a new snapshot id "
                 "(or re-ingest this one with --force)."
             )

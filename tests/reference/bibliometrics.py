@@ -27,7 +27,12 @@ EU27_AC_ISO = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "EL", "HU", "IE", "IT", "LV",
     "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "NO", "CH", "GB",
 }  # fmt: skip
-_US_STATE_ZIP = re.compile(r"^[A-Z]{2} \d{5}(-\d{4})?$")
+_US_STATE_ZIP = re.compile(r"^([A-Z]{2})( \d{5}(-\d{4})?)?$")
+US_STATES = {
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC",
+    "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+}  # fmt: skip
 _YEAR = re.compile(r"(\d{4})")
 
 
@@ -99,7 +104,10 @@ def _wos_region(address: str, hk_mo_in_cn: bool) -> str | None:
     lowered = {p.lower() for p in parts}
     if lowered & {"hong kong", "macau", "macao"}:
         return "CN" if hk_mo_in_cn else None
-    if last == "USA" or last.endswith(" USA") or _US_STATE_ZIP.match(last):
+    if last == "USA" or last.endswith(" USA"):
+        return "US"
+    old_us = _US_STATE_ZIP.match(last)  # old records: "NY 14627" or a bare upper-case "MO", no country
+    if old_us and old_us.group(1) in US_STATES:
         return "US"
     if last.lower() == "peoples r china":
         return "CN"
@@ -136,7 +144,7 @@ def wos_papers(files: Iterable[Path], hk_mo_in_cn: bool = True) -> dict[str, Pap
 
 def _openalex_works(path: Path) -> Iterator[dict]:
     text = _text(path)
-    if path.name.endswith((".jsonl", ".jsonl.gz")) or text.lstrip().startswith("{") and "\n{" in text:
+    if path.name.endswith((".jsonl", ".jsonl.gz")) or (text.lstrip().startswith("{") and "\n{" in text):
         for line in text.splitlines():
             if line.strip():
                 yield json.loads(line)

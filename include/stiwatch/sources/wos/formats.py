@@ -1,0 +1,32 @@
+"""Tell the two WoS export formats apart from the first line of the file (never from its name)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import WosFormatError
+
+TAB = "wos_tab"
+TAGGED = "wos_tagged"
+
+_FIELD_CODE = re.compile(r"^[A-Z][A-Z0-9]$")
+_TAGGED_START = re.compile(r"^(FN|PT) ")
+
+
+def sniff_format(first_line: str, path: Path) -> str:
+    """``wos_tab`` for a tab-delimited header of field codes, ``wos_tagged`` for a FN/PT first line."""
+    line = first_line.rstrip("\r\n")
+    codes = [c for c in line.split("\t") if c]
+    if len(codes) > 1 and all(_FIELD_CODE.match(c) for c in codes):
+        return TAB
+    if _TAGGED_START.match(line):
+        return TAGGED
+    shown = line[:60] + ("…" if len(line) > 60 else "")
+    raise WosFormatError(
+        f"{path}: line 1: neither a WoS tab-delimited export (a header of field codes like "
+        f"'PT<TAB>AU<TAB>...') nor a WoS plain-text export (starting 'FN ' or 'PT '): found {shown!r}. "
+        "Export the records from "
+        "Web of Science as 'Tab delimited file' or 'Plain text file' (full record), or move this file out "
+        "of the snapshot."
+    )
