@@ -16,6 +16,10 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
 SOURCES = ("wos", "openalex")
 
+# The brief's big-data-related OpenAlex subfields (AI, computer vision, networks, signal processing,
+# information systems) from 2011 on; override with STIWATCH_OPENALEX_FILTER.
+DEFAULT_OPENALEX_FILTER = "primary_topic.subfield.id:1702|1707|1705|1711|1710,publication_year:>2010"
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -51,6 +55,7 @@ class Settings:
     openalex_base_url: str = "https://api.openalex.org"
     openalex_mailto: str | None = None
     openalex_api_key: str | None = field(default=None, repr=False)
+    openalex_filter: str = DEFAULT_OPENALEX_FILTER
     first_year: int = 2011
     cn_includes_hk_mo: bool = True
 
@@ -66,6 +71,7 @@ class Settings:
             openalex_base_url=os.environ.get("STIWATCH_OPENALEX_BASE_URL") or "https://api.openalex.org",
             openalex_mailto=os.environ.get("STIWATCH_OPENALEX_MAILTO") or None,
             openalex_api_key=os.environ.get("STIWATCH_OPENALEX_API_KEY") or None,
+            openalex_filter=os.environ.get("STIWATCH_OPENALEX_FILTER", "").strip() or DEFAULT_OPENALEX_FILTER,
             first_year=_env_int("STIWATCH_FIRST_YEAR", 2011),
             cn_includes_hk_mo=_env_bool("STIWATCH_CN_INCLUDES_HK_MO", True),
         )
