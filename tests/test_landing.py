@@ -123,3 +123,11 @@ def test_atomic_write_leaves_no_partial_file_on_failure(tmp_path: Path) -> None:
         raise RuntimeError("boom")
     assert not target.exists()
     assert list(target.parent.iterdir()) == []
+
+
+def test_patstat_edition_id_gives_the_extraction_date(tmp_path: Path) -> None:
+    # METHOD.md: Spring editions are extracted in January, Autumn editions in August.
+    _make_snapshot(tmp_path, "patstat", "2023_autumn", {"tls201_part01.zip": b"x"})
+    _make_snapshot(tmp_path, "patstat", "2024_spring", {"tls201_part01.zip": b"x"})
+    assert landing.open_snapshot(tmp_path, "patstat", "2023_autumn").as_of == date(2023, 8, 1)
+    assert landing.open_snapshot(tmp_path, "patstat", "2024_spring").as_of == date(2024, 1, 1)

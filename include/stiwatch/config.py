@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
-SOURCES = ("wos", "openalex")
+SOURCES = ("wos", "openalex", "patstat")
 
 # The brief's big-data-related OpenAlex subfields (AI, computer vision, networks, signal processing,
 # information systems) from 2011 on; override with STIWATCH_OPENALEX_FILTER.
@@ -58,6 +58,8 @@ class Settings:
     openalex_filter: str = DEFAULT_OPENALEX_FILTER
     first_year: int = 2011
     cn_includes_hk_mo: bool = True
+    include_utility_models: bool = False
+    impute_patent_countries: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -74,6 +76,8 @@ class Settings:
             openalex_filter=os.environ.get("STIWATCH_OPENALEX_FILTER", "").strip() or DEFAULT_OPENALEX_FILTER,
             first_year=_env_int("STIWATCH_FIRST_YEAR", 2011),
             cn_includes_hk_mo=_env_bool("STIWATCH_CN_INCLUDES_HK_MO", True),
+            include_utility_models=_env_bool("STIWATCH_INCLUDE_UTILITY_MODELS", False),
+            impute_patent_countries=_env_bool("STIWATCH_IMPUTE_PATENT_COUNTRIES", False),
         )
 
     @property
@@ -94,4 +98,6 @@ class Settings:
             "lake_dir": str(self.lake_dir),
             "first_year": self.first_year,
             "cn_includes_hk_mo": self.cn_includes_hk_mo,
+            "include_utility_models": self.include_utility_models,
+            "patstat_impute_countries": self.impute_patent_countries,
         }

@@ -27,6 +27,7 @@ class SourceParser(Protocol):
 PARSERS = {
     "wos": "stiwatch.sources.wos",
     "openalex": "stiwatch.sources.openalex",
+    "patstat": "stiwatch.sources.patstat",
 }
 
 

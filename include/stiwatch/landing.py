@@ -62,7 +62,25 @@ def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def _as_of(path: Path, snapshot_id: str) -> date:
+def _as_of_from_id(source: str, snapshot_id: str) -> date | None:
+    """The as-of date a snapshot id itself states: a leading ``YYYY-MM-DD``, or a PATSTAT edition name."""
+    match = _LEADING_DATE_RE.match(snapshot_id)
+    if match:
+        try:
+            return date.fromisoformat(match.group(1))
+        except ValueError:
+            return None
+    if source == "patstat":
+        from stiwatch.sources.patstat.edition import edition_as_of  # PATSTAT's naming rule lives there
+
+        try:
+            return edition_as_of(snapshot_id)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_of(path: Path, source: str, snapshot_id: str) -> date:
     meta = path / SNAPSHOT_META
     if meta.exists():
         try:
@@ -71,12 +89,9 @@ def _as_of(path: Path, snapshot_id: str) -> date:
             raise LandingError(
                 f'{meta}: expected JSON with an \'as_of\' date like {{"as_of": "2024-08-27"}} ({exc})'
             ) from exc
-    match = _LEADING_DATE_RE.match(snapshot_id)
-    if match:
-        try:
-            return date.fromisoformat(match.group(1))
-        except ValueError:
-            pass
+    from_id = _as_of_from_id(source, snapshot_id)
+    if from_id is not None:
+        return from_id
     mtimes = [p.stat().st_mtime for p in path.rglob("*") if p.is_file()]
     if not mtimes:
         raise LandingError(f"{path}: snapshot folder is empty; drop the export files in it or remove it")
@@ -92,7 +107,8 @@ def open_snapshot(landing_dir: Path, source: str, snapshot_id: str) -> Snapshot:
         )
     if not path.is_dir():
         raise LandingError(f"{path}: no such snapshot folder")
-    return Snapshot(source=source, snapshot_id=snapshot_id, path=path, as_of=_as_of(path, snapshot_id))
+    as_of = _as_of(path, source, snapshot_id)
+    return Snapshot(source=source, snapshot_id=snapshot_id, path=path, as_of=as_of)
 
 
 def list_snapshots(landing_dir: Path, source: str) -> list[Snapshot]:
