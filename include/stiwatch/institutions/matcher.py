@@ -1,0 +1,300 @@
+"""Resolve an organisation or affiliation string (plus an optional country) to one ROR institution.
+
+Methods, tried in this order; within a method every part of the address is tried before the next method:
+1. ``alias``: the curated seed (``dbt/seeds/institution_aliases.csv``), compared in abbreviated form;
+2. ``exact``: the normalised part equals a ROR display name, label or alias;
+3. ``acronym``: (country known only) the whole part is a ROR acronym (3+ characters) in that country;
+4. ``abbreviated``: both sides contracted to WoS abbreviations (``normalise.Abbreviator``) are equal;
+5. ``prefix``: the leading words of a part name an organisation (``Stanford University School of
+   Medicine``), unless the next word starts another institution's name (``... University Hospital``);
+6. ``fuzzy``: the best ROR name among those sharing the part's rarest word, scored with rapidfuzz's
+   token-sort ratio (word order ignored), accepted at ``fuzzy_threshold`` or above.
+Candidates are limited to the country (given, or read from the last comma part); a name shared by several
+organisations there resolves only if one of them carries it as a display name or label, else it is skipped.
+
+Parts: the comma parts of the string without the country, adjacent pairs first (``University of California,
+Berkeley``), then single parts; last to first by default (free text names the institution after the
+department), first to last with ``organisation_first`` (WoS addresses).
+A string that no method resolves is kept as its own institution, ``unresolved:<country>:<normalised text>``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+import pyarrow as pa
+from rapidfuzz import fuzz, process
+
+from stiwatch.institutions.aliases import Alias
+from stiwatch.institutions.countries import CountryNames, compatible_countries
+from stiwatch.institutions.normalise import Abbreviator, load_abbreviator, normalise
+from stiwatch.institutions.registry import Registry
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FUZZY_THRESHOLD = 0.92
+UNKNOWN_COUNTRY = "UNKNOWN"
+UNRESOLVED = "unresolved"
+_CONFIDENCE = {"alias": 1.0, "exact": 1.0, "acronym": 0.9, "abbreviated": 0.95, "prefix": 0.85}
+# A prefix followed by one of these words names another institution, not a faculty of the prefix:
+# `Hunan University of Arts and Science` is not `Hunan University`, nor `Aalborg University Hospital`.
+_NOT_A_SUB_UNIT = frozenset(
+    {"of", "for", "and", "at", "in", "hospital", "hospitals", "medical", "clinic", "health"}
+)
+_PART_SEPARATORS = re.compile(r"[,;]")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+# Display names and labels outrank aliases when one name belongs to several organisations.
+_NAME_RANK = {"display": 0, "label": 0, "alias": 1}
+_MIN_ACRONYM_LENGTH = 3
+# Words in more names than this are too common to retrieve fuzzy candidates by (``univ``, ``inst`` ...).
+_MAX_POSTINGS = 3000
+
+MATCH_SCHEMA = pa.schema(
+    [
+        ("text", pa.string()),
+        ("country_code", pa.string()),
+        ("institution_id", pa.string()),
+        ("ror_id", pa.string()),
+        ("institution_name", pa.string()),
+        ("institution_country", pa.string()),
+        ("method", pa.string()),
+        ("confidence", pa.float64()),
+        ("matched_part", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    text: str
+    country_code: str  # of the query: given, read from the text, or UNKNOWN
+    institution_id: str  # the ROR id, or unresolved:<country>:<normalised text>
+    ror_id: str | None
+    institution_name: str
+    institution_country: str
+    method: str  # alias, exact, acronym, abbreviated, fuzzy or unresolved
+    confidence: float
+    matched_part: str | None
+
+    @property
+    def resolved(self) -> bool:
+        return self.ror_id is not None
+
+
+class Matcher:
+    """Indexes the registry once; ``resolve`` then costs a few dictionary look-ups per address part."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        aliases: Iterable[Alias] = (),
+        abbreviator: Abbreviator | None = None,
+        fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD,
+    ) -> None:
+        self._abbreviator = abbreviator or load_abbreviator()
+        self._fuzzy_cutoff = fuzzy_threshold * 100
+        self._countries = CountryNames(registry.organizations)
+        orgs = registry.organizations
+        self._organizations: dict[str, tuple[str, str]] = {
+            ror_id: (name, country or UNKNOWN_COUNTRY)
+            for ror_id, name, country in zip(
+                orgs.column("ror_id").to_pylist(),
+                orgs.column("display_name").to_pylist(),
+                orgs.column("country_code").to_pylist(),
+                strict=True,
+            )
+        }
+        self._aliases: dict[str, dict[str, Alias]] = defaultdict(dict)
+        for alias in aliases:
+            # A seeded id missing from a partial registry still resolves, under the seed's name and country.
+            self._organizations.setdefault(alias.ror_id, (alias.canonical_name, alias.country_code))
+            self._aliases[self._abbreviator.key(normalise(alias.alias))][alias.ror_id] = alias
+        self._exact: dict[str, dict[str, int]] = defaultdict(dict)
+        self._abbreviated: dict[str, dict[str, int]] = defaultdict(dict)
+        self._acronyms: dict[str, dict[str, int]] = defaultdict(dict)
+        fuzzy_names: dict[tuple[str, str], None] = {}
+        names = registry.names
+        for ror_id, name, name_type in zip(
+            names.column("ror_id").to_pylist(),
+            names.column("name").to_pylist(),
+            names.column("name_type").to_pylist(),
+            strict=True,
+        ):
+            key = normalise(name)
+            if not key:
+                continue
+            if name_type == "acronym":
+                if len(key.replace(" ", "")) >= _MIN_ACRONYM_LENGTH:
+                    self._acronyms[key][ror_id] = 0
+                continue
+            rank = _NAME_RANK.get(name_type, 1)
+            tokens = self._abbreviator.tokens(key)
+            _keep_best(self._exact[key], ror_id, rank)
+            _keep_best(self._abbreviated["".join(tokens)], ror_id, rank)
+            fuzzy_names[(" ".join(tokens), ror_id)] = None
+        self._fuzzy_names = list(fuzzy_names)
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for position, (tokens, _) in enumerate(self._fuzzy_names):
+            for token in set(tokens.split()):
+                self._postings[token].append(position)
+        log.info("ROR matcher indexed %s organisations, %s names", len(self._organizations), len(fuzzy_names))
+
+    def resolve(self, text: str, country: str | None = None, organisation_first: bool = False) -> Match:
+        """The institution of one organisation or affiliation string; never raises on odd input.
+
+        Parts are tried from the last to the first (free-text affiliations name the department first and
+        the institution later), or from the first with ``organisation_first`` (WoS addresses).
+        """
+        parts = [_PARENTHESES.sub(" ", part).strip(" ()") for part in _PART_SEPARATORS.split(text)]
+        parts = [part for part in parts if part]
+        named_country = self._countries.code_of(parts[-1]) if len(parts) > 1 else None
+        if named_country:
+            parts = parts[:-1]
+        country = (country or "").upper()
+        if country in ("", UNKNOWN_COUNTRY):
+            country = named_country or UNKNOWN_COUNTRY
+        allowed = None if country == UNKNOWN_COUNTRY else compatible_countries(country)
+        pairs = [f"{first} {second}" for first, second in pairwise(parts)]
+        if not organisation_first:
+            parts.reverse()
+            pairs.reverse()
+        singles = _keyed(parts)
+        keys = _keyed(pairs) + singles
+        stages = [
+            ("alias", keys, self._by_alias),
+            ("exact", keys, self._by_exact),
+            ("abbreviated", keys, self._by_abbreviation),
+            ("prefix", [(part, prefix) for part, key in singles for prefix in _prefixes(key)], self._by_name),
+        ]
+        if allowed is not None:  # short acronyms collide across countries: only used within a known one
+            stages.insert(2, ("acronym", keys, self._by_acronym))
+        for method, candidates, lookup in stages:
+            for part, key in candidates:
+                found = lookup(key, allowed)
+                if found:
+                    return self._match(text, country, found, method, _CONFIDENCE[method], part)
+        for part, key in singles:
+            found, similarity = self._by_similarity(key, allowed)
+            if found:
+                return self._match(text, country, found, "fuzzy", similarity, part)
+        return self._unresolved(text, country)
+
+    def resolve_many(self, queries: Iterable[tuple[str, str | None]]) -> pa.Table:
+        """Resolve each distinct (text, country) once; one row per distinct query (``MATCH_SCHEMA``).
+
+        Empty or NULL texts name no organisation and get no row; the caller keeps those affiliations.
+        """
+        distinct = dict.fromkeys((text, country) for text, country in queries if text)
+        matches = [self.resolve(text, country) for text, country in distinct]
+        counts = Counter(match.method for match in matches)
+        log.info("resolved %s distinct organisation strings: %s", len(matches), dict(counts))
+        return pa.Table.from_pylist([match.__dict__ for match in matches], schema=MATCH_SCHEMA)
+
+    def _by_alias(self, key: str, allowed: frozenset[str] | None) -> str | None:
+        entries = self._aliases.get(self._abbreviator.key(key))
+        if not entries:
+            return None
+        fitting = {
+            ror_id for ror_id, alias in entries.items() if allowed is None or alias.country_code in allowed
+        }
+        return fitting.pop() if len(fitting) == 1 else None
+
+    def _by_exact(self, key: str, allowed: frozenset[str] | None) -> str | None:
+        return _unique(self._exact.get(key), allowed, self._organizations)
+
+    def _by_name(self, key: str, allowed: frozenset[str] | None) -> str | None:
+        return self._by_exact(key, allowed) or self._by_abbreviation(key, allowed)
+
+    def _by_acronym(self, key: str, allowed: frozenset[str] | None) -> str | None:
+        return _unique(self._acronyms.get(key), allowed, self._organizations)
+
+    def _by_abbreviation(self, key: str, allowed: frozenset[str] | None) -> str | None:
+        return _unique(self._abbreviated.get(self._abbreviator.key(key)), allowed, self._organizations)
+
+    def _by_similarity(self, key: str, allowed: frozenset[str] | None) -> tuple[str | None, float]:
+        tokens = self._abbreviator.tokens(key)
+        # Candidates must share the query's rarest indexed word: names alike but for the place (Wuhan vs
+        # Zhuhai Center for Disease Control) score high on the common words and are wrong.
+        postings = [self._postings[token] for token in set(tokens) if token in self._postings]
+        if not postings:
+            return None, 0.0
+        positions = min(postings, key=len)
+        if len(positions) > _MAX_POSTINGS:
+            return None, 0.0
+        choices = {
+            position: self._fuzzy_names[position][0]
+            for position in positions
+            if allowed is None or self._organizations[self._fuzzy_names[position][1]][1] in allowed
+        }
+        if not choices:
+            return None, 0.0
+        scored = process.extract(
+            " ".join(tokens),
+            choices,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=self._fuzzy_cutoff,
+            limit=None,
+        )
+        if not scored:
+            return None, 0.0
+        similarity = max(score for _, score, _ in scored)
+        # A tie between organisations (same name in two countries, country unknown) is no answer.
+        best = {self._fuzzy_names[position][1] for _, score, position in scored if score == similarity}
+        return (best.pop(), similarity / 100) if len(best) == 1 else (None, 0.0)
+
+    def _match(
+        self, text: str, country: str, ror_id: str, method: str, confidence: float, part: str
+    ) -> Match:
+        name, institution_country = self._organizations[ror_id]
+        return Match(text, country, ror_id, ror_id, name, institution_country, method, confidence, part)
+
+    @staticmethod
+    def _unresolved(text: str, country: str) -> Match:
+        key = normalise(text)
+        return Match(
+            text, country, f"{UNRESOLVED}:{country}:{key}", None, text, country, UNRESOLVED, 0.0, None
+        )
+
+
+def _keyed(parts: Iterable[str]) -> list[tuple[str, str]]:
+    """Address parts with their normalised keys; parts under three characters (US state codes, stray
+    letters) name no institution and are left out."""
+    return [(part, key) for part in parts if len((key := normalise(part)).replace(" ", "")) >= 3]
+
+
+def _prefixes(key: str) -> list[str]:
+    """Leading word runs of a key, longest first, at least two words (``stanford university school of
+    medicine`` -> ... ``stanford university``): the institution named before its faculty in one part."""
+    words = key.split()
+    return [
+        " ".join(words[:length])
+        for length in range(len(words) - 1, 1, -1)
+        if words[length] not in _NOT_A_SUB_UNIT
+    ]
+
+
+def _keep_best(ranks: dict[str, int], ror_id: str, rank: int) -> None:
+    ranks[ror_id] = min(rank, ranks.get(ror_id, rank))
+
+
+def _unique(
+    ranks: dict[str, int] | None, allowed: frozenset[str] | None, organizations: dict[str, tuple[str, str]]
+) -> str | None:
+    """The one organisation (in the allowed countries) holding the name at its best rank, else None."""
+    if not ranks:
+        return None
+    fitting = {
+        ror_id: rank
+        for ror_id, rank in ranks.items()
+        if allowed is None or organizations[ror_id][1] in allowed
+    }
+    if not fitting:
+        return None
+    best = min(fitting.values())
+    winners = [ror_id for ror_id, rank in fitting.items() if rank == best]
+    return winners[0] if len(winners) == 1 else None
