@@ -1,0 +1,96 @@
+{#-
+    The per-snapshot manifests lake/<source>/snapshot=<id>/_manifest.json: the commit marker of a
+    snapshot. Staging keeps only rows of files listed here.
+-#}
+
+{% macro manifest_snapshot_columns() %}
+    {{ return([
+        ('source', 'varchar'),
+        ('snapshot_id', 'varchar'),
+        ('as_of', 'date'),
+        ('ingested_at', 'timestamp with time zone'),
+        ('records', 'bigint'),
+    ]) }}
+{% endmacro %}
+
+{% macro manifest_file_columns() %}
+    {{ return([
+        ('source', 'varchar'),
+        ('snapshot_id', 'varchar'),
+        ('file_path', 'varchar'),
+        ('file_bytes', 'bigint'),
+        ('file_sha256', 'varchar'),
+        ('file_records', 'bigint'),
+        ('file_format', 'varchar'),
+    ]) }}
+{% endmacro %}
+
+
+{% macro lake_manifests() %}
+    {#- One row per published snapshot (every source). -#}
+    {%- set declared = source('lake', 'manifests') -%}  {#- registers the lineage; not rendered -#}
+    {%- if not execute -%}
+        {{ return('(select 1 as parse_time_placeholder)') }}
+    {%- endif -%}
+    {%- set pattern = stiwatch.lake_path('*/snapshot=*/_manifest.json') -%}
+    {%- if stiwatch.lake_has_files(pattern) -%}
+        {{ return(adapter.dispatch('read_lake_manifests', 'stiwatch')(pattern)) }}
+    {%- else -%}
+        {{ return(stiwatch.empty_relation(stiwatch.manifest_snapshot_columns())) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro lake_manifest_files() %}
+    {#- One row per data file listed in a manifest (every source). -#}
+    {%- set declared = source('lake', 'manifests') -%}  {#- registers the lineage; not rendered -#}
+    {%- if not execute -%}
+        {{ return('(select 1 as parse_time_placeholder)') }}
+    {%- endif -%}
+    {%- set pattern = stiwatch.lake_path('*/snapshot=*/_manifest.json') -%}
+    {%- if stiwatch.lake_has_files(pattern) -%}
+        {{ return(adapter.dispatch('read_lake_manifest_files', 'stiwatch')(pattern)) }}
+    {%- else -%}
+        {{ return(stiwatch.empty_relation(stiwatch.manifest_file_columns())) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro default__read_lake_manifests(pattern) %}
+    {{ exceptions.raise_compiler_error(
+        "read_lake_manifests is not implemented for adapter '" ~ adapter.type() ~ "'") }}
+{% endmacro %}
+
+{% macro default__read_lake_manifest_files(pattern) %}
+    {{ exceptions.raise_compiler_error(
+        "read_lake_manifest_files is not implemented for adapter '" ~ adapter.type() ~ "'") }}
+{% endmacro %}
+
+
+{% macro duckdb__read_manifest_json(pattern) -%}
+    {#- An explicit schema: keys we do not use (unknown_country_strings, ...) are ignored. -#}
+    read_json('{{ pattern }}', format = 'auto', columns = {
+        source: 'varchar',
+        snapshot_id: 'varchar',
+        as_of: 'date',
+        ingested_at: 'timestamp with time zone',
+        records: 'bigint',
+        files: 'struct(path varchar, bytes bigint, sha256 varchar, records bigint, format varchar)[]'
+    })
+{%- endmacro %}
+
+{% macro duckdb__read_lake_manifests(pattern) %}
+    {{ return(
+        '(select source, snapshot_id, as_of, ingested_at, records from '
+        ~ stiwatch.duckdb__read_manifest_json(pattern) ~ ')'
+    ) }}
+{% endmacro %}
+
+{% macro duckdb__read_lake_manifest_files(pattern) %}
+    {{ return(
+        '(select source, snapshot_id, file.path as file_path, file.bytes as file_bytes,'
+        ~ ' file.sha256 as file_sha256, file.records as file_records, file.format as file_format'
+        ~ ' from (select source, snapshot_id, unnest(files) as file from '
+        ~ stiwatch.duckdb__read_manifest_json(pattern) ~ '))'
+    ) }}
+{% endmacro %}

@@ -1,0 +1,49 @@
+{#- The counting settings (dbt vars), rendered as SQL literals and recorded on every mart row. -#}
+
+{% macro bool_var(name) %}
+    {#-
+        A boolean var as a SQL literal. `--vars` from YAML gives a real boolean; an environment value
+        passed through may arrive as text, so the usual spellings are accepted and anything else fails.
+    -#}
+    {%- set raw = var(name) -%}
+    {%- set text = (raw | string | lower | trim) -%}
+    {%- if text in ['true', '1', 'yes', 'on'] -%}
+        {{ return('true') }}
+    {%- elif text in ['false', '0', 'no', 'off'] -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error(
+        "var " ~ name ~ "=" ~ raw ~ " is not a boolean: pass true or false, e.g. --vars '{"
+        ~ name ~ ": false}'") }}
+{% endmacro %}
+
+
+{% macro int_var(name) %}
+    {#- An integer var as a SQL literal; fails with the var name when it is not a whole number. -#}
+    {%- set raw = var(name) | string | trim -%}
+    {%- if raw != (raw | int | string) -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ name ~ "=" ~ raw ~ " is not a whole number, e.g. --vars '{" ~ name ~ ": 2011}'") }}
+    {%- endif -%}
+    {{ return(raw | int) }}
+{% endmacro %}
+
+
+{% macro choice_var(name, allowed) %}
+    {#- A text var that must be one of `allowed`, returned as a quoted SQL literal. -#}
+    {%- set raw = var(name) | string | trim -%}
+    {%- if raw not in allowed -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ name ~ "=" ~ raw ~ " is not one of " ~ (allowed | join(', '))) }}
+    {%- endif -%}
+    {{ return("'" ~ raw ~ "'") }}
+{% endmacro %}
+
+
+{% macro mart_settings_columns() -%}
+    {#- The settings and build stamp every mart row carries, so a figure can be traced to how it was made. -#}
+    cast({{ stiwatch.int_var('first_year') }} as integer) as first_year,
+    {{ stiwatch.bool_var('cn_includes_hk_mo') }} as cn_includes_hk_mo,
+    {{ dbt.current_timestamp() }} as built_at,
+    '{{ invocation_id }}' as dbt_invocation_id
+{%- endmacro %}

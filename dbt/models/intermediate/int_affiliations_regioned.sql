@@ -1,0 +1,103 @@
+-- Every kept affiliation of both sources with its region. The country code is normalised through the
+-- alias seed (EU usage EL -> GR, UK -> GB) and placed with the regions seed:
+--   UNKNOWN country -> 'UNKNOWN' (kept and reported, never dropped)
+--   HK / MO         -> CN when var cn_includes_hk_mo is true, else 'OTHER'
+--   not in the seed -> 'OTHER'
+with
+
+wos_affiliations as (
+    select
+        'wos' as source,
+        snapshot_id,
+        record_id,
+        affiliation_seq,
+        n_authors,
+        organisation,
+        institution_id,
+        ror,
+        country_raw,
+        country_code,
+        country_basis
+    from {{ ref('stg_wos__affiliations') }}
+),
+
+openalex_affiliations as (
+    select
+        'openalex' as source,
+        snapshot_id,
+        record_id,
+        affiliation_seq,
+        n_authors,
+        organisation,
+        institution_id,
+        ror,
+        country_raw,
+        country_code,
+        country_basis
+    from {{ ref('stg_openalex__affiliations') }}
+),
+
+affiliations as (
+    select * from wos_affiliations
+    union all
+    select * from openalex_affiliations
+),
+
+aliases as (
+    select
+        alias_code,
+        country_code
+    from {{ ref('country_code_aliases') }}
+),
+
+regions as (
+    select
+        country_code,
+        region,
+        is_hk_mo
+    from {{ ref('regions') }}
+),
+
+coded as (
+    select
+        affiliations.source,
+        affiliations.snapshot_id,
+        affiliations.record_id,
+        affiliations.affiliation_seq,
+        affiliations.n_authors,
+        affiliations.organisation,
+        affiliations.institution_id,
+        affiliations.ror,
+        affiliations.country_raw,
+        affiliations.country_basis,
+        coalesce(aliases.country_code, affiliations.country_code, 'UNKNOWN') as country_code
+    from affiliations
+    left join aliases
+        on affiliations.country_code = aliases.alias_code
+),
+
+regioned as (
+    select
+        coded.source,
+        coded.snapshot_id,
+        coded.record_id,
+        coded.affiliation_seq,
+        coded.n_authors,
+        coded.country_code,
+        case
+            when coded.country_code = 'UNKNOWN' then 'UNKNOWN'
+            when regions.region is null then 'OTHER'
+            when regions.is_hk_mo and not {{ bool_var('cn_includes_hk_mo') }} then 'OTHER'
+            else regions.region
+        end as region,
+        coded.organisation,
+        coded.institution_id,
+        coded.ror,
+        coded.country_raw,
+        coded.country_basis
+    from coded
+    left join regions
+        on coded.country_code = regions.country_code
+)
+
+select * from regioned

@@ -1,0 +1,67 @@
+-- One row per publication x region it has at least one affiliation in.
+--   full counting: the row itself (the publication counts once for the region, however many addresses)
+--   fractional:    fractional_weight = authors at addresses in the region / authors over all its
+--                  addresses, where an affiliation row weighs n_authors (WoS bracket group size, 1 per
+--                  OpenAlex authorship-institution); the weights of a publication sum to 1.
+-- Publications without any affiliation have no row here (they are counted in dq_publication_coverage).
+with
+
+affiliations as (
+    select
+        source,
+        snapshot_id,
+        record_id,
+        region,
+        n_authors
+    from {{ ref('int_affiliations_regioned') }}
+),
+
+publications as (
+    select
+        source,
+        snapshot_id,
+        record_id,
+        pub_year
+    from {{ ref('int_publications') }}
+),
+
+region_authors as (
+    select
+        source,
+        snapshot_id,
+        record_id,
+        region,
+        count(*) as n_affiliations,
+        sum(n_authors) as n_authors
+    from affiliations
+    group by source, snapshot_id, record_id, region
+),
+
+weighted as (
+    select
+        source,
+        snapshot_id,
+        record_id,
+        region,
+        n_affiliations,
+        n_authors,
+        cast(n_authors as double)
+        / sum(n_authors) over (partition by source, snapshot_id, record_id) as fractional_weight
+    from region_authors
+)
+
+select
+    weighted.source,
+    weighted.snapshot_id,
+    weighted.record_id,
+    publications.pub_year,
+    weighted.region,
+    weighted.n_affiliations,
+    weighted.n_authors,
+    weighted.fractional_weight
+from weighted
+inner join publications
+    on
+        weighted.source = publications.source
+        and weighted.snapshot_id = publications.snapshot_id
+        and weighted.record_id = publications.record_id

@@ -1,0 +1,131 @@
+-- Co-publications per source, snapshot, year and pair of named regions (full counting: a publication
+-- with at least one affiliation in each region of the pair). A publication in all named regions counts
+-- for every pair, so the pair series overlap; trilateral_copublications is that overlap (publications
+-- with an affiliation in every named region), repeated on each pair row of the year.
+-- Dense: every pair x every year of the snapshot's spine has a row (0 when none).
+with
+
+named_regions as (
+    select region
+    from {{ ref('int_regions') }}
+    where is_named_region
+),
+
+named_region_count as (
+    select count(*) as n_named_regions
+    from named_regions
+),
+
+region_pairs as (
+    select
+        region_a.region as region_a,
+        region_b.region as region_b,
+        concat(region_a.region, '-', region_b.region) as region_pair
+    from named_regions as region_a
+    inner join named_regions as region_b
+        on region_a.region < region_b.region
+),
+
+publication_regions as (
+    select
+        publication_regions.source,
+        publication_regions.snapshot_id,
+        publication_regions.record_id,
+        publication_regions.pub_year,
+        publication_regions.region
+    from {{ ref('int_publication_regions') }} as publication_regions
+    inner join named_regions
+        on publication_regions.region = named_regions.region
+    where publication_regions.pub_year >= {{ int_var('first_year') }}
+),
+
+pair_counts as (
+    select
+        side_a.source,
+        side_a.snapshot_id,
+        side_a.pub_year,
+        side_a.region as region_a,
+        side_b.region as region_b,
+        count(*) as copublications
+    from publication_regions as side_a
+    inner join publication_regions as side_b
+        on
+            side_a.source = side_b.source
+            and side_a.snapshot_id = side_b.snapshot_id
+            and side_a.record_id = side_b.record_id
+            and side_a.region < side_b.region
+    group by side_a.source, side_a.snapshot_id, side_a.pub_year, side_a.region, side_b.region
+),
+
+publications_in_every_region as (
+    select
+        publication_regions.source,
+        publication_regions.snapshot_id,
+        publication_regions.record_id,
+        publication_regions.pub_year
+    from publication_regions
+    cross join named_region_count
+    group by
+        publication_regions.source,
+        publication_regions.snapshot_id,
+        publication_regions.record_id,
+        publication_regions.pub_year,
+        named_region_count.n_named_regions
+    having count(*) = named_region_count.n_named_regions
+),
+
+trilateral_counts as (
+    select
+        source,
+        snapshot_id,
+        pub_year,
+        count(*) as trilateral_copublications
+    from publications_in_every_region
+    group by source, snapshot_id, pub_year
+),
+
+series as (
+    select
+        years.source,
+        years.snapshot_id,
+        years.snapshot_as_of,
+        years.is_current_snapshot,
+        years.pub_year,
+        region_pairs.region_pair,
+        region_pairs.region_a,
+        region_pairs.region_b,
+        coalesce(pair_counts.copublications, 0) as copublications,
+        coalesce(trilateral_counts.trilateral_copublications, 0) as trilateral_copublications
+    from {{ ref('int_snapshot_years') }} as years
+    cross join region_pairs
+    left join pair_counts
+        on
+            years.source = pair_counts.source
+            and years.snapshot_id = pair_counts.snapshot_id
+            and years.pub_year = pair_counts.pub_year
+            and region_pairs.region_a = pair_counts.region_a
+            and region_pairs.region_b = pair_counts.region_b
+    left join trilateral_counts
+        on
+            years.source = trilateral_counts.source
+            and years.snapshot_id = trilateral_counts.snapshot_id
+            and years.pub_year = trilateral_counts.pub_year
+)
+
+select
+    cast(source as varchar) as source,
+    cast(snapshot_id as varchar) as snapshot_id,
+    cast(snapshot_as_of as date) as snapshot_as_of,
+    cast(is_current_snapshot as boolean) as is_current_snapshot,
+    cast(pub_year as integer) as pub_year,
+    cast(region_pair as varchar) as region_pair,
+    cast(region_a as varchar) as region_a,
+    cast(region_b as varchar) as region_b,
+    cast(copublications as bigint) as copublications,
+    cast(trilateral_copublications as bigint) as trilateral_copublications,
+    case
+        when copublications > 0
+            then cast(trilateral_copublications as double) / copublications
+    end as share_of_pair_also_trilateral,
+    {{ mart_settings_columns() }}
+from series

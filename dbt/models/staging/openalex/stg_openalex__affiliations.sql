@@ -1,0 +1,40 @@
+-- OpenAlex affiliations of the kept work: only rows from the file holding the kept (latest) version of
+-- the work (stg_openalex__publications); merged-away works and older versions drop out with it.
+with
+
+source as (
+    select * from {{ lake_table('openalex', 'affiliations') }} as affiliations
+),
+
+kept_records as (
+    select
+        snapshot_id,
+        record_id,
+        source_file
+    from {{ ref('stg_openalex__publications') }}
+),
+
+renamed as (
+    select
+        source.snapshot_id,
+        source.record_id,
+        source.source_file,
+        source.affiliation_seq,
+        source.n_authors,
+        source.organisation,
+        source.sub_units,
+        source.city,
+        source.institution_id,
+        source.ror,
+        source.country_raw,
+        source.country_code,
+        source.country_basis
+    from source
+    inner join kept_records
+        on
+            source.snapshot_id = kept_records.snapshot_id
+            and source.record_id = kept_records.record_id
+            and source.source_file = kept_records.source_file
+)
+
+select * from renamed

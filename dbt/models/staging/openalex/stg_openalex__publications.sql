@@ -1,0 +1,76 @@
+-- OpenAlex works of published files, one row per (snapshot, work). A snapshot can hold a work in several
+-- updated_date partitions: the latest updated_date wins (on equal dates the greater source_file, then
+-- the later record). Works listed in merged_ids were merged into another work and are dropped.
+with
+
+source as (
+    select * from {{ lake_table('openalex', 'publications') }} as publications
+),
+
+published_files as (
+    select
+        snapshot_id,
+        source_file
+    from {{ ref('stg_lake__snapshot_files') }}
+    where source = 'openalex'
+),
+
+merged_ids as (
+    select distinct
+        snapshot_id,
+        record_id
+    from {{ ref('stg_openalex__merged_ids') }}
+),
+
+renamed as (
+    select
+        source.snapshot_id,
+        source.record_id,
+        source.source_file,
+        source.record_seq,
+        source.pub_year,
+        source.year_basis,
+        source.doi,
+        source.title,
+        source.source_title,
+        source.doc_type,
+        source.abstract,
+        source.keywords,
+        source.updated_date,
+        source.n_addresses,
+        row_number() over (
+            partition by source.snapshot_id, source.record_id
+            order by
+                source.updated_date desc nulls last,
+                source.source_file desc,
+                source.record_seq desc
+        ) as recency
+    from source
+    inner join published_files
+        on
+            source.snapshot_id = published_files.snapshot_id
+            and source.source_file = published_files.source_file
+    left join merged_ids
+        on
+            source.snapshot_id = merged_ids.snapshot_id
+            and source.record_id = merged_ids.record_id
+    where merged_ids.record_id is null
+)
+
+select
+    snapshot_id,
+    record_id,
+    source_file,
+    record_seq,
+    pub_year,
+    year_basis,
+    doi,
+    title,
+    source_title,
+    doc_type,
+    abstract,
+    keywords,
+    updated_date,
+    n_addresses
+from renamed
+where recency = 1

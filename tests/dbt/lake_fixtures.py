@@ -1,0 +1,188 @@
+"""Hand-made lake snapshots for the dbt tests, in the exact lake layout of docs/ARCHITECTURE.md.
+
+The rows are small enough to count by hand; test_marts.py holds the expected values with the arithmetic.
+Parts are written with stiwatch.lake (same paths and atomic writes as the ingest); manifests are written
+by hand in the manifest format, with one part deliberately left out of its manifest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+
+from stiwatch import lake
+
+PUBLICATIONS = pa.schema(
+    [
+        ("snapshot_id", pa.string()),
+        ("source_file", pa.string()),
+        ("record_seq", pa.int32()),
+        ("record_id", pa.string()),
+        ("pub_year", pa.int32()),
+        ("year_basis", pa.string()),
+        ("doi", pa.string()),
+        ("title", pa.string()),
+        ("source_title", pa.string()),
+        ("doc_type", pa.string()),
+        ("abstract", pa.string()),
+        ("keywords", pa.string()),
+        ("updated_date", pa.date32()),
+        ("n_addresses", pa.int32()),
+    ]
+)
+AFFILIATIONS = pa.schema(
+    [
+        ("snapshot_id", pa.string()),
+        ("source_file", pa.string()),
+        ("record_id", pa.string()),
+        ("affiliation_seq", pa.int32()),
+        ("n_authors", pa.int32()),
+        ("organisation", pa.string()),
+        ("sub_units", pa.string()),
+        ("city", pa.string()),
+        ("institution_id", pa.string()),
+        ("ror", pa.string()),
+        ("country_raw", pa.string()),
+        ("country_code", pa.string()),
+        ("country_basis", pa.string()),
+    ]
+)
+CATEGORIES = pa.schema(
+    [
+        ("snapshot_id", pa.string()),
+        ("source_file", pa.string()),
+        ("record_id", pa.string()),
+        ("scheme", pa.string()),
+        ("category_id", pa.string()),
+        ("category", pa.string()),
+        ("is_primary", pa.bool_()),
+    ]
+)
+MERGED_IDS = pa.schema(
+    [("snapshot_id", pa.string()), ("record_id", pa.string()), ("merge_into_id", pa.string())]
+)
+
+
+@dataclass(frozen=True)
+class Address:
+    """One affiliation row: where (country_raw -> country_code) and how many authors sit there."""
+
+    country_raw: str | None
+    country_code: str
+    n_authors: int = 1
+    basis: str = "address"
+
+
+@dataclass(frozen=True)
+class Record:
+    record_id: str
+    pub_year: int | None
+    addresses: list[Address] = field(default_factory=list)
+    updated_date: date | None = None
+
+
+def _file_tables(
+    snapshot_id: str, source_file: str, records: list[Record], source: str
+) -> dict[str, pa.Table]:
+    pubs, affs, cats = [], [], []
+    for seq, rec in enumerate(records, start=1):
+        pubs.append(
+            {
+                "snapshot_id": snapshot_id,
+                "source_file": source_file,
+                "record_seq": seq,
+                "record_id": rec.record_id,
+                "pub_year": rec.pub_year,
+                "year_basis": None
+                if rec.pub_year is None
+                else ("PY" if source == "wos" else "publication_year"),
+                "doi": f"10.1234/{rec.record_id.lower()}",
+                "title": f"Title of {rec.record_id}",
+                "source_title": "Journal of Fixtures",
+                "doc_type": "Article" if source == "wos" else "article",
+                "abstract": None,
+                "keywords": "machine learning",
+                "updated_date": rec.updated_date,
+                "n_addresses": len(rec.addresses),
+            }
+        )
+        for aff_seq, address in enumerate(rec.addresses, start=1):
+            affs.append(
+                {
+                    "snapshot_id": snapshot_id,
+                    "source_file": source_file,
+                    "record_id": rec.record_id,
+                    "affiliation_seq": aff_seq,
+                    "n_authors": address.n_authors,
+                    "organisation": f"Org {aff_seq} of {rec.record_id}",
+                    "sub_units": None,
+                    "city": None,
+                    "institution_id": None if source == "wos" else f"I{aff_seq}",
+                    "ror": None,
+                    "country_raw": address.country_raw,
+                    "country_code": address.country_code,
+                    "country_basis": address.basis,
+                }
+            )
+        cats.append(
+            {
+                "snapshot_id": snapshot_id,
+                "source_file": source_file,
+                "record_id": rec.record_id,
+                "scheme": "wos_category" if source == "wos" else "openalex_subfield",
+                "category_id": "Computer Science, Artificial Intelligence" if source == "wos" else "1702",
+                "category": "Computer Science, Artificial Intelligence"
+                if source == "wos"
+                else "Artificial Intelligence",
+                "is_primary": source != "wos",
+            }
+        )
+    return {
+        "publications": pa.Table.from_pylist(pubs, schema=PUBLICATIONS),
+        "affiliations": pa.Table.from_pylist(affs, schema=AFFILIATIONS),
+        "categories": pa.Table.from_pylist(cats, schema=CATEGORIES),
+    }
+
+
+def write_file_parts(
+    lake_dir: Path, source: str, snapshot_id: str, source_file: str, records: list[Record]
+) -> None:
+    """The parts one landing file produces in every lake table (what the ingest writes per file)."""
+    for table, data in _file_tables(snapshot_id, source_file, records, source).items():
+        lake.write_parquet_atomic(data, lake.part_path(lake_dir, source, snapshot_id, table, source_file))
+
+
+def write_merged_ids(
+    lake_dir: Path, snapshot_id: str, source_file: str, pairs: list[tuple[str, str]]
+) -> None:
+    rows = [{"snapshot_id": snapshot_id, "record_id": old, "merge_into_id": new} for old, new in pairs]
+    path = lake.part_path(lake_dir, "openalex", snapshot_id, "merged_ids", source_file)
+    lake.write_parquet_atomic(pa.Table.from_pylist(rows, schema=MERGED_IDS), path)
+
+
+def write_manifest(lake_dir: Path, source: str, snapshot_id: str, as_of: str, files: dict[str, int]) -> None:
+    """A manifest listing ``files`` (path -> records), with the extra per-file keys the ingest adds."""
+    entries = [
+        {
+            "path": path,
+            "bytes": 1000 + i,
+            "sha256": f"{i:064x}",
+            "records": records,
+            "format": "wos_tagged" if source == "wos" else "openalex_jsonl",
+            "records_without_addresses": 0,
+            "unknown_country_strings": {"Atlantis": 1},
+        }
+        for i, (path, records) in enumerate(sorted(files.items()))
+    ]
+    payload = {
+        "source": source,
+        "snapshot_id": snapshot_id,
+        "as_of": as_of,
+        "ingested_at": "2024-09-01T10:00:00+00:00",
+        "records": sum(files.values()),
+        "files": entries,
+    }
+    lake.write_json_atomic(payload, lake.snapshot_dir(lake_dir, source, snapshot_id) / "_manifest.json")
