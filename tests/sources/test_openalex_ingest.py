@@ -152,6 +152,19 @@ def test_merged_ids_csv(tmp_path: Path) -> None:
         assert table(lake_dir, name, rel) == []
 
 
+def test_snapshot_manifest_is_metadata_with_its_promised_counts(tmp_path: Path) -> None:
+    # A real snapshot ships works/manifest beside the parts; the fixture lists 2 parts of 3 + 4 records.
+    lake_dir = tmp_path / "lake"
+    result = ingest_file(FIXTURES / "snapshot_manifest.json", "works/manifest", "s1", lake_dir)
+    assert result == {
+        "records": 0,
+        "format": "openalex_snapshot_manifest",
+        "listed_files": 2,
+        "listed_records": 7,
+    }
+    assert not lake_dir.exists(), "a manifest must not produce lake rows"
+
+
 def test_other_entities_are_rejected_naming_file_and_record(tmp_path: Path) -> None:
     path = FIXTURES / "authors.jsonl"
     with pytest.raises(

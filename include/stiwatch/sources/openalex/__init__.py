@@ -22,7 +22,7 @@ import duckdb
 
 from stiwatch import lake
 from stiwatch.sources.openalex import merged, reader, tables
-from stiwatch.sources.openalex.sniff import MERGED_IDS, OpenAlexFormatError, sniff
+from stiwatch.sources.openalex.sniff import MERGED_IDS, SNAPSHOT_MANIFEST, OpenAlexFormatError, sniff
 
 __all__ = ["OpenAlexFormatError", "ingest_file"]
 
@@ -68,9 +68,32 @@ def _write_parts(
             con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)", used)
 
 
+def _snapshot_manifest_summary(path: Path, compression: str) -> dict[str, Any]:
+    """What a snapshot's own manifest promises: the part files it lists and their record counts.
+
+    Kept in our manifest so the ingested record count can be compared with what OpenAlex delivered.
+    """
+    with duckdb.connect() as con:
+        listed_files, listed_records = con.execute(
+            """
+            SELECT count(*), sum(CAST(entry.meta.record_count AS BIGINT))
+            FROM (SELECT unnest(entries) AS entry
+                  FROM read_json(
+                      ?, compression = ?, format = 'auto',
+                      columns = {entries: 'STRUCT(url VARCHAR, meta STRUCT(record_count BIGINT))[]'}))
+            """,
+            [str(path), compression],
+        ).fetchone()
+    return {"listed_files": listed_files, "listed_records": int(listed_records or 0)}
+
+
 def ingest_file(path: Path, relative_path: str, snapshot_id: str, lake_dir: Path) -> dict[str, Any]:
     """Parse one OpenAlex landing file into the lake; return its manifest fields."""
     sniffed = sniff(path)
+    if sniffed.format == SNAPSHOT_MANIFEST:
+        # Metadata, not works: recorded (with its promised counts), no lake rows.
+        summary = _snapshot_manifest_summary(path, sniffed.compression)
+        return {"records": 0, "format": SNAPSHOT_MANIFEST, **summary}
     with duckdb.connect() as con:
         con.execute("SET enable_progress_bar = false")  # keep task logs free of progress bars
         if sniffed.format == MERGED_IDS:

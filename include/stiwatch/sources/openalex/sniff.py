@@ -21,6 +21,8 @@ JSONL = "openalex_jsonl"
 API_PAGE = "openalex_api_page"
 LIST = "openalex_list"
 MERGED_IDS = "openalex_merged_ids"
+# A snapshot's `works/manifest`: {"entries": [{"url", "meta": {"record_count"}}], "meta": {...}}.
+SNAPSHOT_MANIFEST = "openalex_snapshot_manifest"
 
 MERGED_IDS_HEADER = ["merge_date", "id", "merge_into_id"]
 # Enough for the first work of a JSON-lines file and for any CSV header line.
@@ -113,6 +115,8 @@ def sniff(path: Path) -> Sniffed:
             )
         if n_results is not None:
             return Sniffed(API_PAGE, compression)
+        if {"entries", "meta"} <= set(keys):
+            return Sniffed(SNAPSHOT_MANIFEST, compression)
         if "id" in keys:
             return Sniffed(JSONL, compression)
         raise OpenAlexFormatError(
