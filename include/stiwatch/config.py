@@ -20,6 +20,10 @@ SOURCES = ("wos", "openalex", "patstat")
 # information systems) from 2011 on; override with STIWATCH_OPENALEX_FILTER.
 DEFAULT_OPENALEX_FILTER = "primary_topic.subfield.id:1702|1707|1705|1711|1710,publication_year:>2010"
 
+# Publication scope filter (METHOD.md "Scope"): per_source drops out-of-scope records of OpenAlex only,
+# whose snapshots are unscoped, and keeps WoS exports whole, as their query already scoped them.
+SCOPE_FILTER_CHOICES = ("per_source", "on", "off")
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -46,6 +50,20 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name}={raw!r} is not a whole number") from None
 
 
+def _env_scope_filter(name: str, default: str) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in SCOPE_FILTER_CHOICES:
+        return value
+    if value in _TRUE:
+        return "on"
+    if value in _FALSE:
+        return "off"
+    raise ValueError(f"{name}={raw!r} is not one of {', '.join(SCOPE_FILTER_CHOICES)} (or true/false)")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where data lives and how it is counted. Build with ``Settings.from_env()``."""
@@ -60,6 +78,8 @@ class Settings:
     cn_includes_hk_mo: bool = True
     include_utility_models: bool = False
     impute_patent_countries: bool = False
+    scope_filter: str = "per_source"
+    scope_version: str = "v1"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -78,6 +98,8 @@ class Settings:
             cn_includes_hk_mo=_env_bool("STIWATCH_CN_INCLUDES_HK_MO", True),
             include_utility_models=_env_bool("STIWATCH_INCLUDE_UTILITY_MODELS", False),
             impute_patent_countries=_env_bool("STIWATCH_IMPUTE_PATENT_COUNTRIES", False),
+            scope_filter=_env_scope_filter("STIWATCH_SCOPE_FILTER", "per_source"),
+            scope_version=os.environ.get("STIWATCH_SCOPE_VERSION", "").strip() or "v1",
         )
 
     @property
@@ -100,4 +122,6 @@ class Settings:
             "cn_includes_hk_mo": self.cn_includes_hk_mo,
             "include_utility_models": self.include_utility_models,
             "patstat_impute_countries": self.impute_patent_countries,
+            "scope_filter": self.scope_filter,
+            "scope_version": self.scope_version,
         }

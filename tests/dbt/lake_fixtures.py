@@ -77,11 +77,34 @@ class Address:
 
 
 @dataclass(frozen=True)
+class Category:
+    """One categories row: scheme, id and label as the ingest writes them."""
+
+    scheme: str
+    category_id: str
+    category: str
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
 class Record:
+    """A record; text and categories default to an in-scope AI paper (keyword and category hit)."""
+
     record_id: str
     pub_year: int | None
     addresses: list[Address] = field(default_factory=list)
     updated_date: date | None = None
+    title: str | None = None  # None: "Title of <record_id>"
+    abstract: str | None = None
+    keywords: str | None = "machine learning"
+    categories: list[Category] | None = None  # None: the source's AI category
+
+
+def _default_category(source: str) -> Category:
+    if source == "wos":
+        label = "Computer Science, Artificial Intelligence"
+        return Category("wos_category", label, label)
+    return Category("openalex_subfield", "1702", "Artificial Intelligence", is_primary=True)
 
 
 def _file_tables(
@@ -100,11 +123,11 @@ def _file_tables(
                 if rec.pub_year is None
                 else ("PY" if source == "wos" else "publication_year"),
                 "doi": f"10.1234/{rec.record_id.lower()}",
-                "title": f"Title of {rec.record_id}",
+                "title": rec.title if rec.title is not None else f"Title of {rec.record_id}",
                 "source_title": "Journal of Fixtures",
                 "doc_type": "Article" if source == "wos" else "article",
-                "abstract": None,
-                "keywords": "machine learning",
+                "abstract": rec.abstract,
+                "keywords": rec.keywords,
                 "updated_date": rec.updated_date,
                 "n_addresses": len(rec.addresses),
             }
@@ -127,18 +150,18 @@ def _file_tables(
                     "country_basis": address.basis,
                 }
             )
-        cats.append(
+        categories = rec.categories if rec.categories is not None else [_default_category(source)]
+        cats.extend(
             {
                 "snapshot_id": snapshot_id,
                 "source_file": source_file,
                 "record_id": rec.record_id,
-                "scheme": "wos_category" if source == "wos" else "openalex_subfield",
-                "category_id": "Computer Science, Artificial Intelligence" if source == "wos" else "1702",
-                "category": "Computer Science, Artificial Intelligence"
-                if source == "wos"
-                else "Artificial Intelligence",
-                "is_primary": source != "wos",
+                "scheme": category.scheme,
+                "category_id": category.category_id,
+                "category": category.category,
+                "is_primary": category.is_primary,
             }
+            for category in categories
         )
     return {
         "publications": pa.Table.from_pylist(pubs, schema=PUBLICATIONS),

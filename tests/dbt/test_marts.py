@@ -244,12 +244,12 @@ def test_marts_record_snapshot_and_settings(full_warehouse: Path) -> None:
     rows = query(
         full_warehouse,
         """select distinct source, snapshot_id, snapshot_as_of, is_current_snapshot, first_year,
-                  cn_includes_hk_mo
+                  cn_includes_hk_mo, scope_version, scope_filter
            from fct_region_pair_output order by source""",
     )
     assert rows == [
-        ("openalex", "2024-08-27", date(2024, 8, 27), True, 2011, True),
-        ("wos", "2024-01-15_export", date(2024, 1, 15), True, 2011, True),
+        ("openalex", "2024-08-27", date(2024, 8, 27), True, 2011, True, "v1", "per_source"),
+        ("wos", "2024-01-15_export", date(2024, 1, 15), True, 2011, True, "v1", "per_source"),
     ]
 
 

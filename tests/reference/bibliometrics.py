@@ -41,6 +41,8 @@ class Paper:
     year: int | None
     # (region or None, author weight) per address/affiliation; None = outside the three regions
     places: list[tuple[str | None, int]] = field(default_factory=list)
+    # WoS categories (WC labels) of the record, each once
+    categories: list[str] = field(default_factory=list)
 
     @property
     def regions(self) -> set[str]:
@@ -127,6 +129,9 @@ def wos_papers(files: Iterable[Path], hk_mo_in_cn: bool = True) -> dict[str, Pap
             year_text = (rec.get("PY") or [""])[0] or (rec.get("EA") or [""])[0]
             found = _YEAR.search(year_text)
             paper = Paper(year=int(found.group(1)) if found else None)
+            # WC is "; "-separated; a field-tagged export wraps long values onto indented lines.
+            wc = " ".join(rec.get("WC", []))
+            paper.categories = list(dict.fromkeys(c.strip() for c in wc.split(";") if c.strip()))
             for address in rec.get("C1", []):
                 if not address:
                     continue
@@ -218,3 +223,25 @@ def pair_output(papers: dict[str, Paper], first_year: int) -> dict[tuple[int, st
         if len(regions) == 3:
             tri[paper.year] += 1
     return {key: (n, tri[key[0]]) for key, n in pairs.items()}
+
+
+def field_shares(
+    papers: dict[str, Paper], category_groups: dict[str, str], first_year: int
+) -> dict[tuple[int | None, str, str], float]:
+    """(year, or None for all years together; 'A-B'; field group) -> fractional co-publications.
+
+    ``category_groups`` maps lower-case category labels to field groups. A paper with k mapped categories
+    gives 1/k to the group of each; one without any mapped category gives 1 to 'other_unmapped'.
+    """
+    shares: dict[tuple[int | None, str, str], float] = defaultdict(float)
+    for paper in papers.values():
+        if paper.year is None or paper.year < first_year:
+            continue
+        groups = [category_groups[c.lower()] for c in paper.categories if c.lower() in category_groups]
+        weights = {g: groups.count(g) / len(groups) for g in groups} or {"other_unmapped": 1.0}
+        for a, b in PAIRS:
+            if a in paper.regions and b in paper.regions:
+                for period in (paper.year, None):
+                    for group, weight in weights.items():
+                        shares[(period, f"{a}-{b}", group)] += weight
+    return dict(shares)

@@ -68,15 +68,19 @@
 
 
 {% macro duckdb__read_manifest_json(pattern) -%}
-    {#- An explicit schema: keys we do not use (unknown_country_strings, ...) are ignored. -#}
-    read_json('{{ pattern }}', format = 'auto', columns = {
+    {#-
+        An explicit schema: keys we do not use (unknown_country_strings, ...) are ignored.
+        lake/ror/snapshot=<dump_id>/ holds the ROR registry (reference data for the institution step, no
+        as-of date, nothing to count): its manifests are left out.
+    -#}
+    (select * from read_json('{{ pattern }}', format = 'auto', columns = {
         source: 'varchar',
         snapshot_id: 'varchar',
         as_of: 'date',
         ingested_at: 'timestamp with time zone',
         records: 'bigint',
         files: 'struct(path varchar, bytes bigint, sha256 varchar, records bigint, format varchar)[]'
-    })
+    }) where source <> 'ror')
 {%- endmacro %}
 
 {% macro duckdb__read_lake_manifests(pattern) %}

@@ -41,9 +41,17 @@
 
 
 {% macro mart_settings_columns() -%}
-    {#- The settings and build stamp every mart row carries, so a figure can be traced to how it was made. -#}
+    {#-
+        The settings and build stamp every mart row carries, so a figure can be traced to how it was made.
+        Publication marts also carry the publication scope (scope_version, scope_filter); the patent marts
+        (models under marts/patents) have their own patent_scope column instead.
+    -#}
     cast({{ stiwatch.int_var('first_year') }} as integer) as first_year,
     {{ stiwatch.bool_var('cn_includes_hk_mo') }} as cn_includes_hk_mo,
+    {%- if 'patents' not in model.fqn %}
+    cast({{ stiwatch.scope_version_literal() }} as varchar) as scope_version,
+    cast('{{ stiwatch.scope_filter_setting() }}' as varchar) as scope_filter,
+    {%- endif %}
     {{ dbt.current_timestamp() }} as built_at,
     '{{ invocation_id }}' as dbt_invocation_id
 {%- endmacro %}

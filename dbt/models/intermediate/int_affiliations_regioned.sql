@@ -84,12 +84,7 @@ regioned as (
         coded.affiliation_seq,
         coded.n_authors,
         coded.country_code,
-        case
-            when coded.country_code = 'UNKNOWN' then 'UNKNOWN'
-            when regions.region is null then 'OTHER'
-            when regions.is_hk_mo and not {{ bool_var('cn_includes_hk_mo') }} then 'OTHER'
-            else regions.region
-        end as region,
+        {{ region_of_country('coded.country_code', 'regions.region', 'regions.is_hk_mo') }} as region,
         coded.organisation,
         coded.institution_id,
         coded.ror,

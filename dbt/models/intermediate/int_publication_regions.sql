@@ -3,7 +3,9 @@
 --   fractional:    fractional_weight = authors at addresses in the region / authors over all its
 --                  addresses, where an affiliation row weighs n_authors (WoS bracket group size, 1 per
 --                  OpenAlex authorship-institution); the weights of a publication sum to 1.
--- Publications without any affiliation have no row here (they are counted in dq_publication_coverage).
+-- Publications without any affiliation have no row here (they are counted in dq_publication_coverage),
+-- nor have publications outside the scope while the scope filter applies to their source (in_scope false
+-- in int_publications): every publication mart built on this model counts in-scope publications only.
 with
 
 affiliations as (
@@ -23,6 +25,7 @@ publications as (
         record_id,
         pub_year
     from {{ ref('int_publications') }}
+    where in_scope
 ),
 
 region_authors as (

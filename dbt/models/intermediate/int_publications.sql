@@ -1,5 +1,9 @@
 -- One row per kept publication of both sources (deduplicated in staging), with what the coverage report
--- needs: how many affiliations it has and whether any of them could be placed in a country.
+-- needs (how many affiliations it has and whether any of them could be placed in a country) and the
+-- publication scope: matches_scope says whether the record is big-data-related (int_publication_scope);
+-- in_scope whether it counts in the marts under var scope_filter, i.e. it matches the scope or the filter
+-- is off for its source (a WoS export is scoped by its query; see dbt_project.yml). Marts count only
+-- in_scope publications; the others are kept here and reported in dq_publication_coverage.
 with
 
 wos_publications as (
@@ -49,6 +53,18 @@ affiliation_counts as (
     group by source, snapshot_id, record_id
 ),
 
+scope as (
+    select
+        source,
+        snapshot_id,
+        record_id,
+        matches_scope_category,
+        matches_scope_keyword,
+        matches_scope,
+        scope_version
+    from {{ ref('int_publication_scope') }}
+),
+
 flagged as (
     select
         publications.source,
@@ -66,13 +82,23 @@ flagged as (
         affiliation_counts.n_affiliations is not null as has_affiliation,
         coalesce(
             affiliation_counts.n_unknown_country_affiliations = affiliation_counts.n_affiliations, false
-        ) as has_unknown_country_only
+        ) as has_unknown_country_only,
+        scope.matches_scope_category,
+        scope.matches_scope_keyword,
+        scope.matches_scope,
+        scope.matches_scope or not ({{ scope_filter_applies('publications.source') }}) as in_scope,
+        scope.scope_version
     from publications
     left join affiliation_counts
         on
             publications.source = affiliation_counts.source
             and publications.snapshot_id = affiliation_counts.snapshot_id
             and publications.record_id = affiliation_counts.record_id
+    inner join scope
+        on
+            publications.source = scope.source
+            and publications.snapshot_id = scope.snapshot_id
+            and publications.record_id = scope.record_id
 )
 
 select * from flagged

@@ -1,7 +1,9 @@
 -- How much of each source, snapshot and publication year can be placed in a region: publications
 -- without any affiliation (WoS records without C1) and publications whose affiliations all have an
 -- unknown country cannot count for any named region. Every year is reported, also those before
--- var first_year and a NULL year, so nothing leaves the warehouse unseen.
+-- var first_year and a NULL year, so nothing leaves the warehouse unseen. The counts are over the
+-- publications the marts count (in scope, see int_publications); publications_out_of_scope reports those
+-- dropped by the scope filter.
 with
 
 publications as (
@@ -12,7 +14,8 @@ publications as (
         has_affiliation,
         has_unknown_country_only,
         n_affiliations,
-        n_unknown_country_affiliations
+        n_unknown_country_affiliations,
+        in_scope
     from {{ ref('int_publications') }}
 ),
 
@@ -30,11 +33,16 @@ year_counts as (
         source,
         snapshot_id,
         pub_year,
-        count(*) as publications,
-        sum(case when has_affiliation then 0 else 1 end) as publications_without_affiliations,
-        sum(case when has_unknown_country_only then 1 else 0 end) as publications_with_unknown_country_only,
-        sum(n_affiliations) as affiliations,
-        sum(n_unknown_country_affiliations) as unknown_country_affiliations
+        count(*) filter (where in_scope) as publications,
+        count(*) filter (where in_scope and not has_affiliation) as publications_without_affiliations,
+        count(*) filter (
+            where in_scope and has_unknown_country_only
+        ) as publications_with_unknown_country_only,
+        coalesce(sum(n_affiliations) filter (where in_scope), 0) as affiliations,
+        coalesce(
+            sum(n_unknown_country_affiliations) filter (where in_scope), 0
+        ) as unknown_country_affiliations,
+        count(*) filter (where not in_scope) as publications_out_of_scope
     from publications
     group by source, snapshot_id, pub_year
 )
@@ -51,6 +59,7 @@ select
         as publications_with_unknown_country_only,
     cast(year_counts.affiliations as bigint) as affiliations,
     cast(year_counts.unknown_country_affiliations as bigint) as unknown_country_affiliations,
+    cast(year_counts.publications_out_of_scope as bigint) as publications_out_of_scope,
     {{ mart_settings_columns() }}
 from year_counts
 inner join snapshots

@@ -1,0 +1,43 @@
+{#- The publication scope settings (vars scope_version, scope_filter, scope_filtered_sources). -#}
+
+{% macro scope_filter_setting() %}
+    {#- Var scope_filter as one of per_source / on / off; true and false are read as on and off. -#}
+    {%- set raw = var('scope_filter') | string | lower | trim -%}
+    {%- set aliases = {'true': 'on', '1': 'on', 'yes': 'on', 'false': 'off', '0': 'off', 'no': 'off'} -%}
+    {%- set setting = aliases.get(raw, raw) -%}
+    {%- if setting not in ['per_source', 'on', 'off'] -%}
+        {{ exceptions.raise_compiler_error(
+            "var scope_filter=" ~ var('scope_filter') ~ " is not one of per_source, on, off, e.g. --vars "
+            ~ "'{scope_filter: off}' (or STIWATCH_SCOPE_FILTER=off)") }}
+    {%- endif -%}
+    {{ return(setting) }}
+{% endmacro %}
+
+
+{% macro scope_filter_applies(source_column) %}
+    {#- SQL: true when the scope filter drops out-of-scope records of the source in `source_column`. -#}
+    {%- set setting = stiwatch.scope_filter_setting() -%}
+    {%- if setting == 'on' -%}
+        {{ return('true') }}
+    {%- elif setting == 'off' -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {%- set sources = var('scope_filtered_sources') -%}
+    {%- if sources is string -%}
+        {%- set sources = sources.split(',') -%}
+    {%- endif -%}
+    {%- set quoted = [] -%}
+    {%- for name in sources if name | trim -%}
+        {%- do quoted.append("'" ~ (name | trim | replace("'", "''")) ~ "'") -%}
+    {%- endfor -%}
+    {%- if not quoted -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {{ return(source_column ~ ' in (' ~ quoted | join(', ') ~ ')') }}
+{% endmacro %}
+
+
+{% macro scope_version_literal() %}
+    {#- Var scope_version as a quoted SQL literal (it selects rows of the scope seeds). -#}
+    {{ return("'" ~ (var('scope_version') | string | trim | replace("'", "''")) ~ "'") }}
+{% endmacro %}

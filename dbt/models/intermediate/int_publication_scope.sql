@@ -1,0 +1,118 @@
+-- Whether each kept publication matches the "big-data-related" scope (METHOD.md), as defined by the rows
+-- of seeds scope_categories and scope_keywords with var scope_version:
+--   category hit: a WoS category (WC) or the OpenAlex primary topic / its subfield is on the list
+--                 (OpenAlex: the primary one only, as in the default API filter primary_topic.subfield.id);
+--   keyword hit:  a keyword or phrase occurs in the title, abstract or keywords, case-insensitive, as whole
+--                 words, a space also matching a hyphen or line break and an optional plural "s"
+--                 ("Neural-Networks" matches "neural network"; "networking" does not match "network").
+-- The keywords become one alternation regex (built once in SQL), so each text is scanned once.
+-- Whether out-of-scope records are dropped is decided in int_publications (var scope_filter).
+with
+
+wos_publications as (
+    select
+        'wos' as source,
+        snapshot_id,
+        record_id,
+        concat_ws(' ', title, abstract, keywords) as searchable_text
+    from {{ ref('stg_wos__publications') }}
+),
+
+openalex_publications as (
+    select
+        'openalex' as source,
+        snapshot_id,
+        record_id,
+        concat_ws(' ', title, abstract, keywords) as searchable_text
+    from {{ ref('stg_openalex__publications') }}
+),
+
+publications as (
+    select * from wos_publications
+    union all
+    select * from openalex_publications
+),
+
+categories as (
+    select
+        'wos' as source,
+        snapshot_id,
+        record_id,
+        scheme,
+        category_id
+    from {{ ref('stg_wos__categories') }}
+    union all
+    select
+        'openalex' as source,
+        snapshot_id,
+        record_id,
+        scheme,
+        category_id
+    from {{ ref('stg_openalex__categories') }}
+    where is_primary
+),
+
+scope_categories as (
+    select distinct
+        scheme,
+        lower(trim(category_id)) as category_key
+    from {{ ref('scope_categories') }}
+    where scope_version = {{ scope_version_literal() }}
+),
+
+category_hits as (
+    select distinct
+        categories.source,
+        categories.snapshot_id,
+        categories.record_id
+    from categories
+    inner join scope_categories
+        on
+            categories.scheme = scope_categories.scheme
+            and lower(trim(categories.category_id)) = scope_categories.category_key
+),
+
+-- Regex metacharacters in a keyword are escaped, then each run of spaces may also be a hyphen.
+keyword_patterns as (
+    select
+        regexp_replace(
+            regexp_replace(lower(trim(keyword)), '([\\.^$|?*+()\[\]{}])', '\\\1', 'g'),
+            '\s+',
+            '[\\s-]+',
+            'g'
+        ) as keyword_pattern
+    from {{ ref('scope_keywords') }}
+    where scope_version = {{ scope_version_literal() }}
+),
+
+keyword_regex as (
+    select '(?i)\b(?:' || string_agg(keyword_pattern, '|') || ')s?\b' as pattern
+    from keyword_patterns
+),
+
+matched as (
+    select
+        publications.source,
+        publications.snapshot_id,
+        publications.record_id,
+        category_hits.record_id is not null as matches_scope_category,
+        coalesce(regexp_matches(publications.searchable_text, keyword_regex.pattern), false)
+            as matches_scope_keyword
+    from publications
+    cross join keyword_regex
+    left join category_hits
+        on
+            publications.source = category_hits.source
+            and publications.snapshot_id = category_hits.snapshot_id
+            and publications.record_id = category_hits.record_id
+)
+
+select
+    source,
+    snapshot_id,
+    record_id,
+    matches_scope_category,
+    matches_scope_keyword,
+    matches_scope_category or matches_scope_keyword as matches_scope,
+    {{ scope_version_literal() }} as scope_version
+from matched

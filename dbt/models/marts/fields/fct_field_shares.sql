@@ -1,0 +1,166 @@
+-- Field profile of the co-publications of each pair of named regions, per source, snapshot and period:
+-- every publication year from var first_year on (period 'year') and all those years together (period
+-- 'all', pub_year NULL). A co-publication (full counting, as in fct_region_pair_output) is split over
+-- its field groups by its field weights (int_publication_fields: 1/k per mapped category), so
+-- copublications_fractional adds up to pair_copublications over the field groups of a row's period and
+-- pair, and share_of_pair to 1. Dense over field groups: a period and pair with co-publications has a
+-- row for every field group of seed field_groups (0 where none); a period without any has no row.
+with
+
+named_regions as (
+    select region
+    from {{ ref('int_regions') }}
+    where is_named_region
+),
+
+publication_regions as (
+    select
+        publication_regions.source,
+        publication_regions.snapshot_id,
+        publication_regions.record_id,
+        publication_regions.pub_year,
+        publication_regions.region
+    from {{ ref('int_publication_regions') }} as publication_regions
+    inner join named_regions
+        on publication_regions.region = named_regions.region
+    where publication_regions.pub_year >= {{ int_var('first_year') }}
+),
+
+pair_publications as (
+    select
+        side_a.source,
+        side_a.snapshot_id,
+        side_a.record_id,
+        side_a.pub_year,
+        side_a.region as region_a,
+        side_b.region as region_b
+    from publication_regions as side_a
+    inner join publication_regions as side_b
+        on
+            side_a.source = side_b.source
+            and side_a.snapshot_id = side_b.snapshot_id
+            and side_a.record_id = side_b.record_id
+            and side_a.region < side_b.region
+),
+
+-- Each co-publication once in its year and once in the all-years period.
+period_pair_publications as (
+    select
+        source,
+        snapshot_id,
+        record_id,
+        'year' as period,
+        pub_year,
+        region_a,
+        region_b
+    from pair_publications
+    union all
+    select
+        source,
+        snapshot_id,
+        record_id,
+        'all' as period,
+        cast(null as integer) as pub_year,
+        region_a,
+        region_b
+    from pair_publications
+),
+
+pair_totals as (
+    select
+        source,
+        snapshot_id,
+        period,
+        pub_year,
+        region_a,
+        region_b,
+        count(*) as pair_copublications
+    from period_pair_publications
+    group by source, snapshot_id, period, pub_year, region_a, region_b
+),
+
+field_counts as (
+    select
+        pairs.source,
+        pairs.snapshot_id,
+        pairs.period,
+        pairs.pub_year,
+        pairs.region_a,
+        pairs.region_b,
+        publication_fields.field_group_id,
+        sum(publication_fields.field_weight) as copublications_fractional
+    from period_pair_publications as pairs
+    inner join {{ ref('int_publication_fields') }} as publication_fields
+        on
+            pairs.source = publication_fields.source
+            and pairs.snapshot_id = publication_fields.snapshot_id
+            and pairs.record_id = publication_fields.record_id
+    group by
+        pairs.source, pairs.snapshot_id, pairs.period, pairs.pub_year, pairs.region_a, pairs.region_b,
+        publication_fields.field_group_id
+),
+
+field_groups as (
+    select
+        field_group_id,
+        field_group
+    from {{ ref('field_groups') }}
+),
+
+snapshots as (
+    select
+        source,
+        snapshot_id,
+        snapshot_as_of,
+        is_current
+    from {{ ref('stg_lake__snapshots') }}
+),
+
+dense as (
+    select
+        pair_totals.source,
+        pair_totals.snapshot_id,
+        snapshots.snapshot_as_of,
+        snapshots.is_current as is_current_snapshot,
+        pair_totals.period,
+        pair_totals.pub_year,
+        pair_totals.region_a,
+        pair_totals.region_b,
+        field_groups.field_group_id,
+        field_groups.field_group,
+        pair_totals.pair_copublications,
+        coalesce(field_counts.copublications_fractional, 0) as copublications_fractional
+    from pair_totals
+    inner join snapshots
+        on
+            pair_totals.source = snapshots.source
+            and pair_totals.snapshot_id = snapshots.snapshot_id
+    cross join field_groups
+    left join field_counts
+        on
+            pair_totals.source = field_counts.source
+            and pair_totals.snapshot_id = field_counts.snapshot_id
+            and pair_totals.period = field_counts.period
+            and pair_totals.pub_year is not distinct from field_counts.pub_year
+            and pair_totals.region_a = field_counts.region_a
+            and pair_totals.region_b = field_counts.region_b
+            and field_groups.field_group_id = field_counts.field_group_id
+)
+
+select
+    cast(source as varchar) as source,
+    cast(snapshot_id as varchar) as snapshot_id,
+    cast(snapshot_as_of as date) as snapshot_as_of,
+    cast(is_current_snapshot as boolean) as is_current_snapshot,
+    cast(period as varchar) as period,
+    cast(pub_year as integer) as pub_year,
+    cast(concat(region_a, '-', region_b) as varchar) as region_pair,
+    cast(region_a as varchar) as region_a,
+    cast(region_b as varchar) as region_b,
+    cast(field_group_id as varchar) as field_group_id,
+    cast(field_group as varchar) as field_group,
+    cast(pair_copublications as bigint) as pair_copublications,
+    cast(copublications_fractional as double) as copublications_fractional,
+    cast(copublications_fractional / pair_copublications as double) as share_of_pair,
+    {{ mart_settings_columns() }}
+from dense

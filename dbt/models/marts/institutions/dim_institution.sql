@@ -1,0 +1,71 @@
+-- One row per institution found in any affiliation of any snapshot: a ROR organisation, an OpenAlex
+-- institution without a ROR id (openalex:I...), or an unresolved organisation string kept as its own
+-- institution (unresolved:<country>:<text>). Region follows the regions seed and var cn_includes_hk_mo,
+-- as for affiliations (int_affiliations_regioned).
+with
+
+affiliations as (
+    select * from {{ ref('int_affiliation_institutions') }}
+    where institution_key is not null
+),
+
+institutions as (
+    select
+        institution_key,
+        min(institution_name) as institution_name,
+        min(institution_country) as country_code,
+        bool_or(is_resolved) as is_resolved,
+        string_agg(distinct resolution_method, ', ' order by resolution_method) as resolution_methods,
+        count(distinct concat(source, '|', coalesce(organisation, ''), '|', country_code)) as n_raw_strings,
+        count(*) as n_affiliations,
+        string_agg(distinct source, ', ' order by source) as sources
+    from affiliations
+    group by institution_key
+),
+
+aliases as (
+    select
+        alias_code,
+        country_code
+    from {{ ref('country_code_aliases') }}
+),
+
+regions as (
+    select
+        country_code,
+        region,
+        is_hk_mo
+    from {{ ref('regions') }}
+),
+
+coded as (
+    select
+        institutions.*,
+        coalesce(aliases.country_code, institutions.country_code, 'UNKNOWN') as normalised_country_code
+    from institutions
+    left join aliases
+        on institutions.country_code = aliases.alias_code
+)
+
+select
+    cast(coded.institution_key as varchar) as institution_key,
+    cast(coded.institution_name as varchar) as institution_name,
+    cast(coded.normalised_country_code as varchar) as country_code,
+    cast(
+        case
+            when coded.normalised_country_code = 'UNKNOWN' then 'UNKNOWN'
+            when regions.region is null then 'OTHER'
+            when regions.is_hk_mo and not {{ bool_var('cn_includes_hk_mo') }} then 'OTHER'
+            else regions.region
+        end as varchar
+    ) as region,
+    cast(coded.is_resolved as boolean) as is_resolved,
+    cast(case when coded.is_resolved then coded.institution_key end as varchar) as ror_id,
+    cast(coded.resolution_methods as varchar) as resolution_methods,
+    cast(coded.n_raw_strings as bigint) as n_raw_strings,
+    cast(coded.n_affiliations as bigint) as n_affiliations,
+    cast(coded.sources as varchar) as sources,
+    {{ mart_settings_columns() }}
+from coded
+left join regions
+    on coded.normalised_country_code = regions.country_code
