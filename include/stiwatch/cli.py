@@ -1,0 +1,128 @@
+"""The ``stiwatch`` command line: set up, generate demo data, refresh through Airflow, inspect.
+
+    stiwatch setup                      data folders, Airflow metadata DB, the duckdb_writer pool
+    stiwatch demo [--records N] [--seed N]
+    stiwatch refresh                    ingest DAGs then the transform DAG, through Airflow; prints a summary
+    stiwatch ingest <source> [--force]  ingest directly, without Airflow (debugging)
+    stiwatch summary                    the marts at a glance (warehouse opened read-only)
+    stiwatch airflow <args...>          the airflow CLI with the embedded environment
+
+Expected errors (bad landing data, a failed DAG run, a missing warehouse) print one line and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from stiwatch import airflow_env
+from stiwatch.config import SOURCES, Settings
+from stiwatch.demo import DEFAULT_RECORDS, DEFAULT_SEED
+
+log = logging.getLogger("stiwatch")
+
+
+def _cmd_setup(settings: Settings, _: argparse.Namespace) -> None:
+    from stiwatch.orchestration.setup import setup
+
+    setup(settings)
+    print(f"ready: data in {settings.data_dir}, Airflow home {os.environ['AIRFLOW_HOME']}")
+
+
+def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.demo import generate
+
+    for snap in generate(settings.landing_dir, records=args.records, seed=args.seed):
+        state = "written" if snap.created else "exists, left unchanged (delete it to regenerate)"
+        print(f"demo {snap.source}: {snap.path} {state}")
+
+
+def _cmd_refresh(settings: Settings, _: argparse.Namespace) -> None:
+    from stiwatch.orchestration.refresh import refresh
+    from stiwatch.summary import summarize
+
+    started = time.monotonic()
+    for result in refresh(settings):
+        print(f"{result.dag_id}: ok in {result.seconds:.1f}s")
+    print(summarize(settings))
+    print(f"\nrefresh took {time.monotonic() - started:.1f}s")
+
+
+def _cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.ingest import ingest_source
+
+    published = ingest_source(settings, args.source, force=args.force)
+    print(
+        f"{args.source}: published {', '.join(published) if published else 'nothing (no pending snapshots)'}"
+    )
+
+
+def _cmd_summary(settings: Settings, _: argparse.Namespace) -> None:
+    from stiwatch.summary import summarize
+
+    print(summarize(settings))
+
+
+def _cmd_airflow(_: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.orchestration.refresh import airflow_executable
+
+    airflow = airflow_executable()
+    os.execvpe(airflow, [airflow, *args.airflow_args], os.environ)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stiwatch", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress (INFO)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="create data folders, the Airflow DB and pool").set_defaults(run=_cmd_setup)
+    demo = sub.add_parser("demo", help="write deterministic demo snapshots into the landing zone")
+    demo.add_argument(
+        "--records", type=int, default=DEFAULT_RECORDS, help=f"unique records per source ({DEFAULT_RECORDS})"
+    )
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, same bytes)")
+    demo.set_defaults(run=_cmd_demo)
+    sub.add_parser("refresh", help="run the ingest and transform DAGs through Airflow").set_defaults(
+        run=_cmd_refresh
+    )
+    ingest = sub.add_parser("ingest", help="ingest one source directly, without Airflow")
+    ingest.add_argument("source", choices=SOURCES)
+    ingest.add_argument(
+        "--force", action="store_true", help="re-ingest snapshots that already have a manifest"
+    )
+    ingest.set_defaults(run=_cmd_ingest)
+    sub.add_parser("summary", help="print the marts at a glance").set_defaults(run=_cmd_summary)
+    passthrough = sub.add_parser("airflow", help="run the airflow CLI with the embedded environment")
+    passthrough.add_argument("airflow_args", nargs=argparse.REMAINDER)
+    passthrough.set_defaults(run=_cmd_airflow)
+    return parser
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    """Errors that are about the data or the environment, not bugs: one line, no traceback."""
+    from stiwatch.landing import LandingError
+    from stiwatch.orchestration.refresh import DagRunFailedError
+    from stiwatch.summary import WarehouseMissingError
+
+    return (LandingError, DagRunFailedError, WarehouseMissingError, ValueError, RuntimeError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    os.environ.update(airflow_env.embedded_env())
+    try:
+        args.run(Settings.from_env(), args)
+    except _expected_errors() as exc:
+        if args.verbose:
+            raise
+        print(f"stiwatch {args.command}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""One factory for the per-source ingest DAGs (``stiwatch_ingest_wos``, ``stiwatch_ingest_openalex``).
+
+plan (pending snapshot files) -> ingest_file (mapped, one task per file) -> finalize (mapped, one per
+snapshot: writes the manifest) -> publish (emits the lake Asset). With nothing pending, ``plan`` skips
+and so does everything after it: no Asset event, the transform DAG is not triggered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from airflow.sdk import DAG, Param, dag, task
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+from stiwatch.orchestration import tasks
+from stiwatch.orchestration.assets import lake_asset
+
+T = TypeVar("T")
+
+DEFAULT_ARGS = {
+    "owner": "stiwatch",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "execution_timeout": timedelta(hours=2),
+}
+
+_DOC = """
+### Ingest {source} snapshots into the lake
+
+Looks for snapshot folders under `landing/{source}/` that have no manifest in `lake/{source}/` yet, parses
+each data file into normalised Parquet (one mapped task per file), then writes the snapshot's manifest,
+which publishes it to dbt. A snapshot whose files changed after ingestion fails the run with the file
+name: land corrections under a new snapshot id, or trigger with `force=true`.
+
+Emits `stiwatch://lake/{source}` only when a snapshot was published; that Asset triggers
+`stiwatch_transform`. Landing contract: `docs/ARCHITECTURE.md`.
+"""
+
+
+def _no_retry_on_bad_data(call: Callable[[], T]) -> T:
+    """Run a task body; bad landing data (every parser raises a ValueError subclass naming the file and
+    record) fails the task at once: retrying cannot fix a file, only transient errors deserve retries."""
+    try:
+        return call()
+    except ValueError as exc:
+        raise AirflowFailException(str(exc)) from exc
+
+
+def build_ingest_dag(source: str) -> DAG:
+    @dag(
+        dag_id=f"stiwatch_ingest_{source}",
+        schedule="@hourly",
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["stiwatch", "ingest", source],
+        doc_md=_DOC.format(source=source),
+        params={
+            "force": Param(False, type="boolean", description="Re-ingest snapshots that have a manifest")
+        },
+    )
+    def ingest() -> None:
+        @task
+        def plan(params: dict[str, Any] | None = None) -> list[dict[str, str]]:
+            force = bool((params or {}).get("force"))
+            items = _no_retry_on_bad_data(lambda: tasks.plan_files(source, force=force))
+            if not items:
+                raise AirflowSkipException(f"no pending {source} snapshots in the landing zone")
+            return items
+
+        @task(max_active_tis_per_dagrun=2)
+        def ingest_file(item: dict[str, str]) -> dict[str, Any]:
+            return _no_retry_on_bad_data(lambda: tasks.ingest_one(item))
+
+        @task
+        def snapshots(items: list[dict[str, str]]) -> list[str]:
+            return tasks.snapshot_ids(items)
+
+        @task
+        def finalize(snapshot_id: str, results: list[dict[str, Any]]) -> str:
+            return _no_retry_on_bad_data(lambda: tasks.finalize_snapshot(source, snapshot_id, list(results)))
+
+        @task(outlets=[lake_asset(source)])
+        def publish(manifests: list[str]) -> list[str]:
+            return sorted(manifests)
+
+        items = plan()
+        results = ingest_file.expand(item=items)
+        manifests = finalize.partial(results=results).expand(snapshot_id=snapshots(items))
+        publish(manifests)
+
+    return ingest()

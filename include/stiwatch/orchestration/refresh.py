@@ -1,0 +1,86 @@
+"""The embedded end-to-end refresh: every DAG run once through Airflow, as ``airflow dags test`` does.
+
+The ingest DAGs run one after the other in one subprocess (``dag_runner``, with the embedded environment);
+the transform DAG then runs only when an ingest published a snapshot or the warehouse does not exist yet,
+which is what its Asset schedule does in a running Airflow. A failed DAG run stops the refresh with the
+DAG, its failed tasks and the path of the log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from stiwatch import airflow_env
+from stiwatch.config import SOURCES, Settings
+from stiwatch.orchestration.dag_runner import RESULT_PREFIX
+
+log = logging.getLogger(__name__)
+
+INGEST_DAGS = tuple(f"stiwatch_ingest_{source}" for source in SOURCES)
+TRANSFORM_DAG = "stiwatch_transform"
+
+
+class DagRunFailedError(RuntimeError):
+    """A DAG run failed; the message names the DAG, the failed tasks and the log file."""
+
+
+@dataclass(frozen=True)
+class DagRunResult:
+    dag_id: str
+    seconds: float
+    log_path: Path
+
+
+def airflow_executable() -> str:
+    beside_python = Path(sys.executable).parent / "airflow"
+    return str(beside_python) if beside_python.exists() else "airflow"
+
+
+def run_dags(dag_ids: tuple[str, ...], env: dict[str, str], log_path: Path) -> list[DagRunResult]:
+    """Run DAGs in order in one subprocess; raise DagRunFailedError at the first failed run."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "stiwatch.orchestration.dag_runner", *dag_ids]
+    with log_path.open("w", encoding="utf-8") as out:
+        subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+    runs = _read_runs(log_path)
+    for dag_id in dag_ids:
+        run = runs.get(dag_id)
+        if run is None:
+            raise DagRunFailedError(f"DAG {dag_id} did not run (Airflow stopped early); full log: {log_path}")
+        if run["state"] != "success":
+            failed = ", ".join(run["failed_tasks"]) or "unknown"
+            raise DagRunFailedError(
+                f"DAG {dag_id} failed (failed task: {failed}; run {run['run_id']}); full log: {log_path}"
+            )
+    return [DagRunResult(dag_id, float(runs[dag_id]["seconds"]), log_path) for dag_id in dag_ids]
+
+
+def _read_runs(log_path: Path) -> dict[str, dict]:
+    for line in reversed(log_path.read_text(encoding="utf-8", errors="replace").splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            return json.loads(line[len(RESULT_PREFIX) :])
+    return {}
+
+
+def _published_manifests(settings: Settings) -> dict[str, float]:
+    return {str(p): p.stat().st_mtime for p in settings.lake_dir.glob("*/snapshot=*/_manifest.json")}
+
+
+def refresh(settings: Settings) -> list[DagRunResult]:
+    """Ingest every source, then transform when something new was published (or no warehouse exists)."""
+    env = airflow_env.embedded_env()
+    stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S")
+    log_dir = Path(env["AIRFLOW_HOME"]) / "logs" / "stiwatch-refresh" / stamp
+    before = _published_manifests(settings)
+    results = run_dags(INGEST_DAGS, env, log_dir / "ingest.log")
+    if _published_manifests(settings) != before or not settings.warehouse_path.exists():
+        results += run_dags((TRANSFORM_DAG,), env, log_dir / "transform.log")
+    else:
+        log.info("nothing new in the lake and the warehouse exists: transform skipped")
+    return results

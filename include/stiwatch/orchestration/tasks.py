@@ -1,0 +1,38 @@
+"""Task bodies of the ingest DAGs. Plain functions: no Airflow here, so tests and the CLI can call them.
+
+Only ids and paths cross task boundaries (XCom-sized, no local state), so any executor can run them.
+Each function reads ``Settings.from_env()`` itself: a worker needs nothing but the environment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stiwatch.config import Settings
+
+
+def plan_files(source: str, force: bool = False) -> list[dict[str, str]]:
+    """One work item per data file of every pending snapshot (empty: nothing to do)."""
+    from stiwatch import ingest
+
+    return ingest.plan(Settings.from_env(), source, force=force)
+
+
+def ingest_one(item: dict[str, str]) -> dict[str, Any]:
+    """Parse one landing file into the lake; return its manifest entry tagged with its snapshot id."""
+    from stiwatch import ingest
+
+    entry = ingest.ingest_file(Settings.from_env(), item["source"], item["snapshot_id"], item["path"])
+    return {"snapshot_id": item["snapshot_id"], "entry": entry}
+
+
+def snapshot_ids(items: list[dict[str, str]]) -> list[str]:
+    return sorted({item["snapshot_id"] for item in items})
+
+
+def finalize_snapshot(source: str, snapshot_id: str, results: list[dict[str, Any]]) -> str:
+    """Write the manifest of one snapshot from its files' results; return the manifest path."""
+    from stiwatch import ingest
+
+    entries = [r["entry"] for r in results if r["snapshot_id"] == snapshot_id]
+    return ingest.finalize(Settings.from_env(), source, snapshot_id, entries)

@@ -1,0 +1,129 @@
+"""DAG integrity: the dags/ folder parses without errors, quickly, without heavy imports, and every DAG
+follows the house rules (tags, docs, retries, one active run, the warehouse pool on warehouse writers).
+
+The parse happens in a fresh subprocess so that ``sys.modules`` shows exactly what parsing imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stiwatch.airflow_env import DAGS_FOLDER
+
+HEAVY_MODULES = ("pandas", "duckdb", "pyarrow", "great_expectations", "dbt")
+EXPECTED_DAGS = {
+    "stiwatch_ingest_wos",
+    "stiwatch_ingest_openalex",
+    "stiwatch_ingest_patstat",
+    "stiwatch_transform",
+}
+WAREHOUSE_WRITERS = {"stiwatch_transform"}
+
+_PARSE = """
+import json, sys, time
+started = time.monotonic()
+from airflow.dag_processing.dagbag import DagBag
+bag = DagBag(sys.argv[1])
+seconds = time.monotonic() - started
+print("RESULT " + json.dumps({
+    "seconds": seconds,
+    "import_errors": {str(k): str(v) for k, v in bag.import_errors.items()},
+    "heavy": sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[2].split(","))),
+    "dags": {
+        dag_id: {
+            "tags": sorted(dag.tags),
+            "doc_md": dag.doc_md or "",
+            "max_active_runs": dag.max_active_runs,
+            "tasks": {
+                t.task_id: {"retries": t.retries, "pool": t.pool, "outlets": [o.uri for o in t.outlets]}
+                for t in dag.tasks
+            },
+        }
+        for dag_id, dag in bag.dags.items()
+    },
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(tmp_path_factory.mktemp("airflow_home")),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+        # A data root with no warehouse: parsing must not need one.
+        "STIWATCH_DATA_DIR": str(tmp_path_factory.mktemp("empty_data_root")),
+        "DO_NOT_TRACK": "1",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+    }
+    env.pop("STIWATCH_WAREHOUSE", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", _PARSE, str(DAGS_FOLDER), ",".join(HEAVY_MODULES)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, f"DAG parse crashed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+def test_no_import_errors_and_all_dags_present(parsed: dict) -> None:
+    assert parsed["import_errors"] == {}
+    assert set(parsed["dags"]) == EXPECTED_DAGS
+
+
+def test_parsing_imports_nothing_heavy(parsed: dict) -> None:
+    assert parsed["heavy"] == [], (
+        f"imported while parsing: {parsed['heavy']} (import them inside task bodies)"
+    )
+
+
+def test_parsing_is_fast(parsed: dict) -> None:
+    # Includes importing Airflow itself (about 3 s on a busy 2-core machine); dbt ls alone would add ~5 s.
+    assert parsed["seconds"] < 15
+
+
+@pytest.mark.parametrize("dag_id", sorted(EXPECTED_DAGS))
+def test_dag_house_rules(parsed: dict, dag_id: str) -> None:
+    dag = parsed["dags"][dag_id]
+    assert "stiwatch" in dag["tags"]
+    assert len(dag["doc_md"].strip()) > 50
+    assert dag["max_active_runs"] == 1
+    assert dag["tasks"], "a DAG without tasks"
+    for task_id, task in dag["tasks"].items():
+        assert task["retries"] >= 2, f"{dag_id}.{task_id} has retries={task['retries']}"
+
+
+@pytest.mark.parametrize("dag_id", sorted(WAREHOUSE_WRITERS))
+def test_warehouse_writers_hold_the_single_slot_pool(parsed: dict, dag_id: str) -> None:
+    pools = {task_id: task["pool"] for task_id, task in parsed["dags"][dag_id]["tasks"].items()}
+    assert pools and set(pools.values()) == {"duckdb_writer"}, pools
+
+
+def test_ingest_dags_map_files_and_publish_an_asset(parsed: dict) -> None:
+    for source in ("wos", "openalex", "patstat"):
+        assert set(parsed["dags"][f"stiwatch_ingest_{source}"]["tasks"]) == {
+            "plan",
+            "ingest_file",
+            "snapshots",
+            "finalize",
+            "publish",
+        }
+        tasks = parsed["dags"][f"stiwatch_ingest_{source}"]["tasks"]
+        assert tasks["publish"]["outlets"] == [f"stiwatch://lake/{source}"]
+        assert all(not t["outlets"] for task_id, t in tasks.items() if task_id != "publish")
+
+
+def test_dag_files_are_thin() -> None:
+    for path in Path(DAGS_FOLDER).glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 15, f"{path}: move logic to include/"
