@@ -4,6 +4,13 @@
     stiwatch demo [--records N] [--seed N]
     stiwatch refresh                    ingest DAGs then the transform DAG, through Airflow; prints a summary
     stiwatch ingest <source> [--force]  ingest directly, without Airflow (debugging)
+    stiwatch pull-openalex <snapshot_id> [--max-pages N]
+                                        pull works updated since the last pull from the OpenAlex API
+    stiwatch resolve-institutions       resolve organisation strings to institutions (before dbt)
+    stiwatch publish                    publish the marts as a new serving release, then the figures report
+    stiwatch report                     rebuild the figures report of the current serving release
+    stiwatch dbt-docs                   generate the dbt docs into the reports folder
+    stiwatch ror-report [args...]       ROR matching precision and recall on a gold set
     stiwatch summary                    the marts at a glance (warehouse opened read-only)
     stiwatch airflow <args...>          the airflow CLI with the embedded environment
 
@@ -61,6 +68,52 @@ def _cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
     )
 
 
+def _cmd_pull_openalex(settings: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.sources.openalex.client import pull_incremental
+
+    folder = pull_incremental(settings, args.snapshot_id, settings.openalex_filter, args.max_pages)
+    print(f"openalex pull: {folder} (ingested by the next refresh once complete)")
+
+
+def _cmd_resolve_institutions(settings: Settings, _: argparse.Namespace) -> None:
+    from stiwatch.institutions.resolve import resolve_institutions
+
+    print(f"institutions: {resolve_institutions(settings)}")
+
+
+def _cmd_publish(settings: Settings, _: argparse.Namespace) -> None:
+    from stiwatch.publish import publish
+    from stiwatch.report import build_report
+
+    release = publish(settings)
+    print(f"serving release: {release}")
+    print(f"figures report: {build_report(settings, release)}")
+
+
+def _cmd_report(settings: Settings, _: argparse.Namespace) -> None:
+    from stiwatch.publish import PublishError, current_release
+    from stiwatch.report import build_report
+
+    release = current_release(settings)
+    if release is None:
+        raise PublishError(
+            f"no serving release under {settings.data_dir / 'serving'}; run `stiwatch publish`"
+        )
+    print(f"figures report: {build_report(settings, release)}")
+
+
+def _cmd_dbt_docs(settings: Settings, _: argparse.Namespace) -> None:
+    from stiwatch.publish import generate_dbt_docs
+
+    print(f"dbt docs: {generate_dbt_docs(settings)}")
+
+
+def _cmd_ror_report(_: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.institutions.report import run
+
+    run(args)
+
+
 def _cmd_summary(settings: Settings, _: argparse.Namespace) -> None:
     from stiwatch.summary import summarize
 
@@ -94,6 +147,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="re-ingest snapshots that already have a manifest"
     )
     ingest.set_defaults(run=_cmd_ingest)
+    pull = sub.add_parser("pull-openalex", help="pull works from the OpenAlex API into the landing zone")
+    pull.add_argument("snapshot_id", help="landing folder name, e.g. 2026-11-29_api (re-run to resume)")
+    pull.add_argument("--max-pages", type=int, default=None, help="stop after N pages (resumable)")
+    pull.set_defaults(run=_cmd_pull_openalex)
+    for name, run, text in (
+        ("resolve-institutions", _cmd_resolve_institutions, "resolve organisation strings to institutions"),
+        ("publish", _cmd_publish, "publish the marts as a serving release and build the figures report"),
+        ("report", _cmd_report, "rebuild the figures report of the current serving release"),
+        ("dbt-docs", _cmd_dbt_docs, "generate the dbt docs into the reports folder"),
+    ):
+        sub.add_parser(name, help=text).set_defaults(run=run)
+    from stiwatch.institutions.report import add_arguments as add_ror_report_arguments
+
+    ror = sub.add_parser("ror-report", help="ROR matching precision/recall on a gold set")
+    add_ror_report_arguments(ror).set_defaults(run=_cmd_ror_report)
     sub.add_parser("summary", help="print the marts at a glance").set_defaults(run=_cmd_summary)
     passthrough = sub.add_parser("airflow", help="run the airflow CLI with the embedded environment")
     passthrough.add_argument("airflow_args", nargs=argparse.REMAINDER)
@@ -105,9 +173,10 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors that are about the data or the environment, not bugs: one line, no traceback."""
     from stiwatch.landing import LandingError
     from stiwatch.orchestration.refresh import DagRunFailedError
+    from stiwatch.publish import PublishError
     from stiwatch.summary import WarehouseMissingError
 
-    return (LandingError, DagRunFailedError, WarehouseMissingError, ValueError, RuntimeError)
+    return (LandingError, DagRunFailedError, WarehouseMissingError, PublishError, ValueError, RuntimeError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

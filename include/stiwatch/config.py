@@ -76,6 +76,7 @@ class Settings:
     openalex_filter: str = DEFAULT_OPENALEX_FILTER
     first_year: int = 2011
     cn_includes_hk_mo: bool = True
+    serving_keep_releases: int = 3
     include_utility_models: bool = False
     impute_patent_countries: bool = False
     scope_filter: str = "per_source"
@@ -96,11 +97,19 @@ class Settings:
             openalex_filter=os.environ.get("STIWATCH_OPENALEX_FILTER", "").strip() or DEFAULT_OPENALEX_FILTER,
             first_year=_env_int("STIWATCH_FIRST_YEAR", 2011),
             cn_includes_hk_mo=_env_bool("STIWATCH_CN_INCLUDES_HK_MO", True),
+            serving_keep_releases=_env_int("STIWATCH_SERVING_KEEP_RELEASES", 3),
             include_utility_models=_env_bool("STIWATCH_INCLUDE_UTILITY_MODELS", False),
             impute_patent_countries=_env_bool("STIWATCH_IMPUTE_PATENT_COUNTRIES", False),
             scope_filter=_env_scope_filter("STIWATCH_SCOPE_FILTER", "per_source"),
             scope_version=os.environ.get("STIWATCH_SCOPE_VERSION", "").strip() or "v1",
         )
+
+    def __post_init__(self) -> None:
+        if self.serving_keep_releases < 1:
+            raise ValueError(
+                f"STIWATCH_SERVING_KEEP_RELEASES={self.serving_keep_releases}: keep at least 1 release "
+                "(the current one)"
+            )
 
     @property
     def landing_dir(self) -> Path:

@@ -1,7 +1,9 @@
-"""Deterministic demo data in the real delivery formats (Web of Science exports, an OpenAlex snapshot).
+"""Deterministic demo data in the real delivery formats: Web of Science exports, an OpenAlex snapshot
+and a PATSTAT edition.
 
-``generate`` writes one snapshot per source into the landing zone, with the generator's own answer key
-(``_truth.csv.gz``) beside the data. The same seed and size give byte-identical files.
+``generate`` writes one snapshot per source into the landing zone; the publication snapshots carry the
+generator's own answer key (``_truth.csv.gz``) beside the data. The same seed and size give byte-identical
+files.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from stiwatch.demo import openalex, wos
+from stiwatch.demo import openalex, patstat, wos
 from stiwatch.demo.files import staged_snapshot
 from stiwatch.demo.truth import truth_writer
 
@@ -18,7 +20,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RECORDS = 2000
 DEFAULT_SEED = 42
-SNAPSHOT_IDS = {"wos": "2025-01-15_demo", "openalex": "2025-01-08_demo"}
+SNAPSHOT_IDS = {"wos": "2025-01-15_demo", "openalex": "2025-01-08_demo", "patstat": "2023_autumn"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ class DemoSnapshot:
 def generate(
     landing_dir: Path, records: int = DEFAULT_RECORDS, seed: int = DEFAULT_SEED
 ) -> list[DemoSnapshot]:
-    """Write the demo snapshots (``records`` unique records per source); skip any that already exist."""
+    """Write the demo snapshots (``records`` unique records or patent families per source); skip any that
+    already exist."""
     if records < 1:
         raise ValueError(f"records must be at least 1 (got {records})")
     out = []
@@ -41,10 +44,19 @@ def generate(
             log.info("demo snapshot %s exists; delete it to regenerate", final)
             out.append(DemoSnapshot(source, final, created=False))
             continue
-        with staged_snapshot(final) as folder, truth_writer(folder) as truth:
-            if source == "wos":
-                wos.write_snapshot(folder, records, seed, SNAPSHOT_IDS["wos"][:10], truth)
-            else:
-                openalex.write_snapshot(folder, records, seed, truth)
+        if source == "patstat":
+            with staged_snapshot(final) as folder:
+                # The edition generator lays out <root>/patstat/<id>/; root it in the hidden staging folder.
+                built = patstat.generate_edition(folder, snapshot_id, n_families=records, seed=seed)
+                for item in built.iterdir():
+                    item.rename(folder / item.name)
+                (folder / "patstat").joinpath(snapshot_id).rmdir()
+                (folder / "patstat").rmdir()
+        else:
+            with staged_snapshot(final) as folder, truth_writer(folder) as truth:
+                if source == "wos":
+                    wos.write_snapshot(folder, records, seed, SNAPSHOT_IDS["wos"][:10], truth)
+                else:
+                    openalex.write_snapshot(folder, records, seed, truth)
         out.append(DemoSnapshot(source, final, created=True))
     return out

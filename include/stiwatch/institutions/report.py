@@ -1,7 +1,8 @@
 """The ROR matching report: precision and recall on a gold set, printed as a table and written as JSON.
 
-Run: ``python -m stiwatch.institutions.report --gold GOLD.json ROR_FILE [ROR_FILE ...] [--json OUT]``
-(``scripts/ror_match_report.py`` is the same entry point).
+Run: ``stiwatch ror-report --gold GOLD.json ROR_FILE [ROR_FILE ...] [--json OUT] [--threshold T]``, e.g.
+``stiwatch ror-report --gold ../shared/data/ror/dataset_affiliations_springer_2023_10_31.json
+../shared/data/ror/ror_records_v1_schema.jsonl.gz ../shared/data/ror/ror_records_v2_schema.jsonl.gz``.
 """
 
 from __future__ import annotations
@@ -70,18 +71,27 @@ def format_table(result: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Precision and recall of ROR matching on a gold set.")
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("ror_paths", nargs="+", type=Path, help="ROR dump zip, .json or .jsonl(.gz) files")
     parser.add_argument("--gold", type=Path, required=True, help="gold JSON: [{affiliation, ror_ids}]")
     parser.add_argument("--json", type=Path, help="write the result as JSON to this file")
     parser.add_argument("--threshold", type=float, default=DEFAULT_FUZZY_THRESHOLD, help="fuzzy cut-off, 0-1")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    """Print the table (and write the JSON when asked) for parsed ``add_arguments`` arguments."""
     result = report(args.gold, args.ror_paths, args.threshold)
     print(format_table(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Precision and recall of ROR matching on a gold set.")
+    run(add_arguments(parser).parse_args(argv))
     return 0
 
 

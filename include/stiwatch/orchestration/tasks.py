@@ -36,3 +36,35 @@ def finalize_snapshot(source: str, snapshot_id: str, results: list[dict[str, Any
 
     entries = [r["entry"] for r in results if r["snapshot_id"] == snapshot_id]
     return ingest.finalize(Settings.from_env(), source, snapshot_id, entries)
+
+
+# --- transform DAG ------------------------------------------------------------------------------
+
+
+def resolve_institutions() -> str:
+    """Resolve the lake's distinct organisation strings to institutions (lake only; dbt reads it)."""
+    from stiwatch.institutions.resolve import resolve_institutions as resolve
+
+    return str(resolve(Settings.from_env()))
+
+
+def publish_release() -> str:
+    """Publish the marts as a new serving release and switch ``serving/current`` to it."""
+    from stiwatch.publish import publish
+
+    return str(publish(Settings.from_env()))
+
+
+def build_figures_report(release_dir: str) -> str:
+    """The figures report of a release (reads only the serving release, never the dbt-written file)."""
+    from pathlib import Path
+
+    from stiwatch.report import build_report
+
+    return str(build_report(Settings.from_env(), Path(release_dir)))
+
+
+def generate_dbt_docs() -> str:
+    from stiwatch.publish import generate_dbt_docs as generate
+
+    return str(generate(Settings.from_env()))

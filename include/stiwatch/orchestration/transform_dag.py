@@ -1,25 +1,29 @@
-"""The transform DAG: one ``dbt build`` (seeds, models, tests) of the warehouse, triggered by lake Assets.
+"""The transform DAG: resolve institutions, build the warehouse with dbt, publish it for BI, report.
 
-Why one Cosmos ``DbtBuildLocalOperator`` and not a rendered ``DbtDag``: Cosmos' per-model tasks cost one dbt
-process (about 4 s) each, and ``ExecutionMode.WATCHER`` deadlocks under ``airflow dags test`` (its
-deferred consumer sensors wait for a producer that never starts; measured with Cosmos 1.15.1). A single
-build keeps the refresh fast, needs no ``dbt ls`` or manifest at parse time and parses fine before the
-warehouse exists; per-model results are in the task log and in ``dbt/target/run_results.json``.
+    resolve_institutions >> dbt_build >> publish_serving_release >> [build_figures_report, generate_dbt_docs]
+
+Triggered by the lake Assets (any ingest DAG that published a snapshot). Why one Cosmos
+``DbtBuildLocalOperator`` and not a rendered ``DbtDag``: Cosmos' per-model tasks cost one dbt process
+(about 4 s) each, and ``ExecutionMode.WATCHER`` deadlocks under ``airflow dags test`` (its deferred
+consumer sensors wait for a producer that never starts; measured with Cosmos 1.15.1). A single build keeps
+the refresh fast, needs no ``dbt ls`` or manifest at parse time and parses fine before the warehouse
+exists; per-model results are in the task log. BI never reads the file dbt writes: a failed build or
+publish leaves the previous serving release current.
 """
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
-from pathlib import Path
 
-from airflow.sdk import DAG, dag
+from airflow.sdk import DAG, dag, task
 from cosmos import ProfileConfig
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
-from stiwatch.orchestration.assets import lake_asset
+from stiwatch.orchestration import tasks
+from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
+from stiwatch.transform import dbt_executable
 
 DEFAULT_ARGS = {
     "owner": "stiwatch",
@@ -27,6 +31,18 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(minutes=1),
     "execution_timeout": timedelta(hours=1),
 }
+
+_RESOLVE_DOC = """
+Resolves every distinct organisation string of the lake to an institution (curated aliases, then the
+newest ROR dump landed under `landing/ror/`) and writes `lake/institutions/matches.parquet` for dbt.
+Unresolved strings are kept as their own institution.
+"""
+
+_PUBLISH_DOC = """
+Copies every `fct_`/`dim_`/`dq_` table into a new read-only release under `serving/releases/<id>/`
+(`serving.duckdb` + Parquet) and switches `serving/current` to it atomically. BI tools read only
+`serving/current`; a failure before the switch leaves the previous release serving.
+"""
 
 _DOC = """
 ### Build the warehouse (dbt)
@@ -36,11 +52,6 @@ Parquet lake into `warehouse.duckdb`. Triggered when any ingest DAG publishes a 
 (`stiwatch://lake/wos` or `stiwatch://lake/openalex`). Holds the one-slot `duckdb_writer` pool: dbt is the
 only writer of the warehouse. Counting settings come from `STIWATCH_*` variables as dbt `--vars`.
 """
-
-
-def _dbt_executable() -> str:
-    beside_python = Path(sys.executable).parent / "dbt"
-    return str(beside_python) if beside_python.exists() else "dbt"
 
 
 def build_transform_dag() -> DAG:
@@ -59,7 +70,8 @@ def build_transform_dag() -> DAG:
         doc_md=_DOC,
     )
     def transform() -> None:
-        DbtBuildLocalOperator(
+        institutions = task(task_id="resolve_institutions", doc_md=_RESOLVE_DOC)(tasks.resolve_institutions)()
+        dbt_build = DbtBuildLocalOperator(
             task_id="dbt_build",
             project_dir=DBT_PROJECT_DIR,
             profile_config=ProfileConfig(
@@ -67,7 +79,7 @@ def build_transform_dag() -> DAG:
                 target_name="dev",
                 profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
             ),
-            dbt_executable_path=_dbt_executable(),
+            dbt_executable_path=dbt_executable(),
             install_deps=False,
             # Cosmos runs dbt from a temporary copy of the project: every path must be absolute.
             env={
@@ -77,6 +89,17 @@ def build_transform_dag() -> DAG:
             append_env=True,
             vars=settings.dbt_vars(),
             pool=WAREHOUSE_POOL,
+            outlets=[warehouse_asset()],
         )
+        # Publishing and dbt docs read the warehouse: they hold the writer pool so no build overlaps.
+        release = task(
+            task_id="publish_serving_release",
+            pool=WAREHOUSE_POOL,
+            outlets=[serving_asset()],
+            doc_md=_PUBLISH_DOC,
+        )(tasks.publish_release)()
+        institutions >> dbt_build >> release
+        task(task_id="build_figures_report")(tasks.build_figures_report)(release)
+        release >> task(task_id="generate_dbt_docs", pool=WAREHOUSE_POOL)(tasks.generate_dbt_docs)()
 
     return transform()

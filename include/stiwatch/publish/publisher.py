@@ -1,0 +1,70 @@
+"""Publish the marts for BI: build a new release beside the current one, then switch ``current`` to it.
+
+Run it after the quality checks pass. Until the switch nothing a reader follows changes; any failure before
+it leaves ``current`` on the previous release and removes the partial build.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from stiwatch.config import Settings
+from stiwatch.lake import write_json_atomic
+from stiwatch.publish.layout import (
+    BUILDING_PREFIX,
+    RELEASE_FILE,
+    SERVING_FILE,
+    current_link,
+    new_release_id,
+    releases_dir,
+)
+from stiwatch.publish.release import build_release
+from stiwatch.publish.switch import point_current_at, prune_releases
+
+log = logging.getLogger(__name__)
+
+
+def publish(settings: Settings, keep_releases: int | None = None) -> Path:
+    """Publish every mart of the warehouse as a new release and make it current; return its folder.
+
+    ``keep_releases`` defaults to ``Settings.serving_keep_releases`` (``STIWATCH_SERVING_KEEP_RELEASES``, 3):
+    older releases are deleted after the switch; a BI session still holding one keeps reading it (POSIX
+    keeps deleted files open).
+    """
+    keep = keep_releases if keep_releases is not None else settings.serving_keep_releases
+    built_at = datetime.now(UTC)
+    release_id = new_release_id(built_at)
+    root = releases_dir(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    building = root / f"{BUILDING_PREFIX}{release_id}"
+    release_dir = root / release_id
+    try:
+        building.mkdir()
+        built = build_release(settings.warehouse_path, building)
+        write_json_atomic(
+            {
+                "release_id": release_id,
+                "built_at": built_at.isoformat(),
+                "warehouse": str(settings.warehouse_path),
+                "snapshots": built.snapshots,
+                "settings": built.settings,
+                "dbt_invocation_ids": built.dbt_invocation_ids,
+                "row_counts": built.row_counts,
+                "serving_file": {"path": SERVING_FILE, "sha256": built.serving_sha256},
+                "keep_releases": keep,
+            },
+            building / RELEASE_FILE,
+        )
+        os.rename(building, release_dir)
+        point_current_at(current_link(settings), release_dir)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        shutil.rmtree(release_dir, ignore_errors=True)
+        raise
+    log.info("current release is now %s", release_dir)
+    prune_releases(root, release_dir, keep)
+    return release_dir

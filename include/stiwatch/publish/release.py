@@ -1,0 +1,190 @@
+"""Build one serving release from the warehouse: a DuckDB file with every mart, Parquet per mart, metadata.
+
+The warehouse is attached READ_ONLY from a fresh connection on the new serving file: dbt cannot write it
+while we read (DuckDB's file lock), and we never open it read-write ourselves (one writer per file).
+Call this in a process that does not already hold the warehouse open with another configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stiwatch.publish.layout import PARQUET_DIR, SERVING_FILE
+
+log = logging.getLogger(__name__)
+
+# What BI may read: facts, dimensions and data-quality tables (dq_results of the quality step included).
+MART_PREFIXES = ("fct_", "dim_", "dq_")
+WAREHOUSE_ALIAS = "warehouse"
+_SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# Columns that say which snapshot a row comes from, per kind of mart (publications / PATSTAT editions).
+SNAPSHOT_COLUMN_SETS = (
+    ("source", "snapshot_id", "snapshot_as_of", "is_current_snapshot"),
+    ("source", "edition_id", "edition_as_of", "is_current_edition"),
+)
+# Counting settings recorded on mart rows (macro mart_settings_columns and the patent marts).
+SETTINGS_COLUMNS = (
+    "first_year",
+    "cn_includes_hk_mo",
+    "scope_version",
+    "scope_filter",
+    "patent_scope",
+    "include_utility_models",
+    "impute_countries",
+)
+
+
+class PublishError(RuntimeError):
+    """The warehouse cannot be published as it is (missing, no marts, counts differ after export)."""
+
+
+@dataclass(frozen=True)
+class BuiltRelease:
+    row_counts: dict[str, int]
+    snapshots: dict[str, list[dict[str, Any]]]
+    settings: dict[str, list[Any]]
+    dbt_invocation_ids: list[str]
+    serving_sha256: str
+
+
+def build_release(warehouse_path: Path, release_dir: Path) -> BuiltRelease:
+    """Write ``serving.duckdb`` and ``parquet/<mart>.parquet`` into the (new, empty) ``release_dir``."""
+    import duckdb
+
+    if not warehouse_path.exists():
+        raise PublishError(f"{warehouse_path}: no warehouse to publish; run the transform (dbt build) first")
+    serving_path = release_dir / SERVING_FILE
+    parquet_dir = release_dir / PARQUET_DIR
+    parquet_dir.mkdir(parents=True)
+    started = time.monotonic()
+    with duckdb.connect(str(serving_path)) as con:
+        con.execute(f"attach '{_sql_text(warehouse_path)}' as {WAREHOUSE_ALIAS} (read_only)")
+        marts = _list_marts(con, warehouse_path)
+        row_counts = {}
+        for mart in marts:
+            con.execute(f'create table main."{mart}" as select * from {WAREHOUSE_ALIAS}.main."{mart}"')
+            parquet_path = parquet_dir / f"{mart}.parquet"
+            con.execute(
+                f"copy main.\"{mart}\" to '{_sql_text(parquet_path)}' (format parquet, compression zstd)"
+            )
+            row_counts[mart] = _checked_row_count(con, mart, parquet_path)
+            log.info("published %s: %d rows", mart, row_counts[mart])
+        con.execute(f"detach {WAREHOUSE_ALIAS}")
+        snapshots = _snapshots(con, marts)
+        settings = _settings_values(con, marts)
+        invocations = _distinct_values(con, marts, "dbt_invocation_id")
+        con.execute("checkpoint")
+    # Read-only on disk as well: a BI tool opening it read-write by mistake fails instead of locking it.
+    os.chmod(serving_path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    log.info("built %s with %d marts in %.1f s", release_dir, len(marts), time.monotonic() - started)
+    return BuiltRelease(row_counts, snapshots, settings, [str(v) for v in invocations], _sha256(serving_path))
+
+
+def _sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _list_marts(con: Any, warehouse_path: Path) -> list[str]:
+    names = [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = ? and table_schema = 'main' order by table_name",
+            [WAREHOUSE_ALIAS],
+        ).fetchall()
+        if name.startswith(MART_PREFIXES)
+    ]
+    unsafe = [name for name in names if not _SAFE_NAME.match(name)]
+    if unsafe:
+        raise PublishError(
+            f"{warehouse_path}: mart names {unsafe} are not lower-case identifiers; rename the models"
+        )
+    if not names:
+        raise PublishError(
+            f"{warehouse_path}: no tables named {'/'.join(p + '*' for p in MART_PREFIXES)} in schema main; "
+            "run the transform (dbt build) first"
+        )
+    return names
+
+
+def _checked_row_count(con: Any, mart: str, parquet_path: Path) -> int:
+    """Rows of the mart, after checking that the warehouse, the serving table and the Parquet agree."""
+    (source_rows,) = con.execute(f'select count(*) from {WAREHOUSE_ALIAS}.main."{mart}"').fetchone()
+    (serving_rows,) = con.execute(f'select count(*) from main."{mart}"').fetchone()
+    (parquet_rows,) = con.execute("select count(*) from read_parquet(?)", [str(parquet_path)]).fetchone()
+    if not source_rows == serving_rows == parquet_rows:
+        raise PublishError(
+            f"{mart}: warehouse has {source_rows} rows, serving table {serving_rows}, {parquet_path} "
+            f"{parquet_rows}; was the warehouse rebuilt during the publish? Run the publish again"
+        )
+    return int(serving_rows)
+
+
+def _columns(con: Any, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = 'main' and table_name = ?",
+        [table],
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def _snapshots(con: Any, marts: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Every (source, snapshot, as-of, current) found on the marts, grouped by source."""
+    selects = []
+    for mart in marts:
+        columns = _columns(con, mart)
+        for column_set in SNAPSHOT_COLUMN_SETS:
+            if set(column_set) <= columns:
+                source, snapshot_id, as_of, is_current = column_set
+                selects.append(f'select {source}, {snapshot_id}, {as_of}, {is_current} from main."{mart}"')
+    found: dict[str, list[dict[str, Any]]] = {}
+    if not selects:
+        return found
+    rows = con.execute(
+        "select distinct * from (" + " union all ".join(selects) + ") order by 1, 3, 2"
+    ).fetchall()
+    for source, snapshot_id, as_of, is_current in rows:
+        found.setdefault(source, []).append(
+            {
+                "snapshot_id": snapshot_id,
+                "as_of": as_of.isoformat() if as_of else None,
+                "is_current": is_current,
+            }
+        )
+    return found
+
+
+def _distinct_values(con: Any, marts: list[str], column: str) -> list[Any]:
+    selects = [
+        f'select "{column}" as v from main."{mart}"' for mart in marts if column in _columns(con, mart)
+    ]
+    if not selects:
+        return []
+    rows = con.execute(
+        "select distinct v from (" + " union all ".join(selects) + ") where v is not null order by v"
+    ).fetchall()
+    return [v for (v,) in rows]
+
+
+def _settings_values(con: Any, marts: list[str]) -> dict[str, list[Any]]:
+    """The counting settings the marts were built with (several values: marts built with different runs)."""
+    values = {column: _distinct_values(con, marts, column) for column in SETTINGS_COLUMNS}
+    return {column: found for column, found in values.items() if found}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

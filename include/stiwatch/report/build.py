@@ -1,0 +1,104 @@
+"""Build the static figures report of a serving release: ``reports/figures/index.html`` + one SVG per figure.
+
+Fully static and offline: the SVGs are rendered here (vl-convert, no browser) and inlined in the page, no
+JavaScript or CDN. Text from the data is escaped: Jinja2 autoescaping for the page, SVG escaping by
+vl-convert inside the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from stiwatch.config import Settings
+from stiwatch.publish.layout import RELEASE_FILE, SERVING_FILE
+from stiwatch.publish.switch import replace_directory
+from stiwatch.report.catalogue import FIGURES, FigureSpec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RenderedFigure:
+    spec: FigureSpec
+    svg: str | None
+    note: str | None
+    marking: str | None
+    table: list[dict[str, Any]]
+
+
+def figures_dir(settings: Settings) -> Path:
+    return settings.reports_dir / "figures"
+
+
+def build_report(settings: Settings, release_dir: Path) -> Path:
+    """Render every figure of the release and swap the report folder in; return the page's path."""
+    import duckdb
+
+    release = _read_release(release_dir)
+    final = figures_dir(settings)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=".figures.new-", dir=final.parent))
+    try:
+        with duckdb.connect(str(release_dir / SERVING_FILE), read_only=True) as con:
+            rendered = [_render(spec, con, staged) for spec in FIGURES]
+        page = _page_template().render(
+            release=release,
+            figures=rendered,
+            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        (staged / "index.html").write_text(page, encoding="utf-8")
+        staged.chmod(0o755)
+        replace_directory(staged, final)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    log.info("figures report of release %s: %s", release["release_id"], final / "index.html")
+    return final / "index.html"
+
+
+def _read_release(release_dir: Path) -> dict[str, Any]:
+    path = release_dir / RELEASE_FILE
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path}: not a serving release (no {RELEASE_FILE}); run `stiwatch publish` first"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _render(spec: FigureSpec, con: Any, out_dir: Path) -> RenderedFigure:
+    import vl_convert
+
+    figure_data = spec.load(con)
+    if figure_data.rows is None:
+        return RenderedFigure(spec, None, f"{figure_data.mart} is not in this release.", None, [])
+    if figure_data.rows.empty:
+        note = f"{figure_data.mart} has no rows for the current snapshot of any source."
+        return RenderedFigure(spec, None, note, figure_data.marking, [])
+    svg = vl_convert.vegalite_to_svg(spec.draw(figure_data.rows).to_dict())
+    (out_dir / f"{spec.figure_id}.svg").write_text(svg, encoding="utf-8")
+    table = []
+    if spec.table:
+        shown = figure_data.rows[[column for column, _ in spec.table]]
+        # Missing values (NaN, pd.NA) print as empty cells, not "nan".
+        table = shown.astype(object).where(shown.notna(), None).to_dict("records")
+    return RenderedFigure(spec, svg, None, figure_data.marking, table)
+
+
+def _page_template() -> Any:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from markupsafe import Markup
+
+    # autoescape=True: the template's name ends in .j2, which select_autoescape would not recognise.
+    env = Environment(
+        loader=PackageLoader("stiwatch.report", "templates"), autoescape=True, undefined=StrictUndefined
+    )
+    # SVG from vl-convert is markup we produced (its texts are already escaped), not data.
+    env.filters["trusted_svg"] = Markup
+    return env.get_template("index.html.j2")

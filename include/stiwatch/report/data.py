@@ -1,0 +1,170 @@
+"""The figures' data, read from a serving release (never from the file dbt writes).
+
+Only the current snapshot (edition) of each source is read; every row keeps its source and snapshot, and
+figures draw one panel per source, so numbers of different sources are never added together.
+Each yearly series gets a ``status``: ``final``, ``provisional`` or ``incomplete``. It comes from the marts'
+completeness flags (``is_provisional`` / ``is_incomplete``) when the warehouse has them; older warehouses
+get METHOD.md's structural rules instead, and the page says which was used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+# METHOD.md "Completeness" rule 1, as its example reads it (a 2023 edition: 2022 and 2021 provisional):
+# Y >= A - 2. Used only when the marts carry no completeness flags.
+PATENT_PROVISIONAL_YEARS = 2
+# The region pair whose field profile and top institutions the brief shows.
+EU_CN_PAIR = "CN-EU27/AC"
+# The brief's Fig. 2 regions; OTHER and UNKNOWN stay in fct_region_output.
+NAMED_REGIONS = ("EU27/AC", "CN", "US")
+# METHOD.md: co-patents are counted by applicants by default (inventors are a variant).
+DEFAULT_PATENT_BASIS = "applicant"
+TOP_N = 15
+
+FLAG_COLUMNS = ("is_provisional", "is_incomplete")
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """Rows of one figure (None: the mart is not in the release) and how years were marked."""
+
+    mart: str
+    rows: pd.DataFrame | None
+    marking: str | None = None
+
+
+def table_columns(con: Any, table: str) -> set[str]:
+    found = con.execute(
+        "select column_name from information_schema.columns where table_schema = 'main' and table_name = ?",
+        [table],
+    ).fetchall()
+    return {name for (name,) in found}
+
+
+def status_sql(columns: set[str], fallback_sql: str, fallback_note: str) -> tuple[str, str]:
+    """SQL for a row's year status and a sentence saying how it was decided."""
+    flags = [column for column in FLAG_COLUMNS if column in columns]
+    if not flags:
+        return (
+            f"case when {fallback_sql} then 'provisional' else 'final' end",
+            f"this warehouse has no completeness flags yet: {fallback_note} (METHOD.md)",
+        )
+    cases = []
+    if "is_incomplete" in flags:
+        cases.append("when coalesce(is_incomplete, false) then 'incomplete'")
+    if "is_provisional" in flags:
+        cases.append("when coalesce(is_provisional, false) then 'provisional'")
+    return f"case {' '.join(cases)} else 'final' end", "marked by the warehouse's completeness flags"
+
+
+def _publication_panel() -> str:
+    return "source || ' · ' || snapshot_id || ' (as of ' || cast(snapshot_as_of as varchar) || ')'"
+
+
+def _patent_panel() -> str:
+    return "source || ' · ' || edition_id || ' (as of ' || cast(edition_as_of as varchar) || ')'"
+
+
+PUBLICATION_FALLBACK = "pub_year >= year(snapshot_as_of)"
+PATENT_FALLBACK = f"filing_year >= year(edition_as_of) - {PATENT_PROVISIONAL_YEARS}"
+PUBLICATION_FALLBACK_NOTE = "the as-of year of each snapshot (and any later year) is provisional"
+PATENT_FALLBACK_NOTE = (
+    f"filing years from the edition's as-of year minus {PATENT_PROVISIONAL_YEARS} on are provisional "
+    "(a 2023 edition: 2021 and later)"
+)
+
+
+def _yearly(con: Any, mart: str, select_sql: str, fallback_sql: str, fallback_note: str) -> FigureData:
+    columns = table_columns(con, mart)
+    if not columns:
+        return FigureData(mart, None)
+    status, marking = status_sql(columns, fallback_sql, fallback_note)
+    rows = con.execute(select_sql.format(status=status)).df()
+    return FigureData(mart, rows, marking)
+
+
+def region_pair_output(con: Any) -> FigureData:
+    sql = f"""
+        select source, {_publication_panel()} as panel, pub_year as year, region_pair as series,
+            copublications as value, {{status}} as status
+        from fct_region_pair_output where is_current_snapshot order by source, series, year
+    """
+    return _yearly(con, "fct_region_pair_output", sql, PUBLICATION_FALLBACK, PUBLICATION_FALLBACK_NOTE)
+
+
+def region_output(con: Any) -> FigureData:
+    regions = ", ".join(f"'{region}'" for region in NAMED_REGIONS)
+    sql = f"""
+        select source, {_publication_panel()} as panel, pub_year as year, region as series,
+            publications as value, {{status}} as status
+        from fct_region_output where is_current_snapshot and region in ({regions})
+        order by source, series, year
+    """
+    return _yearly(con, "fct_region_output", sql, PUBLICATION_FALLBACK, PUBLICATION_FALLBACK_NOTE)
+
+
+def copatent_output(con: Any) -> FigureData:
+    sql = f"""
+        select source, {_patent_panel()} as panel, filing_year as year, region_pair as series,
+            copatent_families as value, {{status}} as status
+        from fct_copatent_output where is_current_edition and basis = '{DEFAULT_PATENT_BASIS}'
+        order by source, series, year
+    """
+    return _yearly(con, "fct_copatent_output", sql, PATENT_FALLBACK, PATENT_FALLBACK_NOTE)
+
+
+def copatent_sectors(con: Any) -> FigureData:
+    # The flags are per filing year: every field row of a year has the same status.
+    sql = f"""
+        select source, {_patent_panel()} as panel, filing_year as year, sector as series,
+            sum(copatent_families_fractional) as value, any_value({{status}}) as status
+        from fct_copatent_sectors where is_current_edition and basis = '{DEFAULT_PATENT_BASIS}'
+        group by all order by source, year, series
+    """
+    return _yearly(con, "fct_copatent_sectors", sql, PATENT_FALLBACK, PATENT_FALLBACK_NOTE)
+
+
+def _ranked(con: Any, mart: str, sql: str) -> FigureData:
+    if not table_columns(con, mart):
+        return FigureData(mart, None)
+    return FigureData(mart, con.execute(sql).df())
+
+
+def top_institutions(con: Any) -> FigureData:
+    """The brief's Fig. 3: European institutions outside the UK ranked by co-publications with China."""
+    sql = f"""
+        select source, {_publication_panel()} as panel, institution_rank as rank, institution_name as name,
+            institution_country as country, copublications as value, share_of_pair,
+            main_partner_name, main_partner_copublications
+        from fct_top_institutions
+        where is_current_snapshot and period = 'all' and side = 'EU27/AC' and variant = 'excluding_uk'
+            and institution_rank <= {TOP_N}
+        order by source, rank
+    """
+    return _ranked(con, "fct_top_institutions", sql)
+
+
+def top_applicants(con: Any) -> FigureData:
+    sql = f"""
+        select source, {_patent_panel()} as panel, side, applicant_rank as rank, applicant_name as name,
+            country_codes as country, copatent_families as value, is_intra_group
+        from fct_top_applicants
+        where is_current_edition and applicant_rank <= {TOP_N}
+        order by source, side, rank
+    """
+    return _ranked(con, "fct_top_applicants", sql)
+
+
+def field_shares(con: Any) -> FigureData:
+    sql = f"""
+        select source, {_publication_panel()} as panel, field_group as name, share_of_pair as value,
+            copublications_fractional, pair_copublications
+        from fct_field_shares
+        where is_current_snapshot and period = 'all' and region_pair = '{EU_CN_PAIR}'
+        order by source, value desc, name
+    """
+    return _ranked(con, "fct_field_shares", sql)

@@ -1,0 +1,152 @@
+"""The figures report, built from a published release of a contract-shaped warehouse, rendered in Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from stiwatch.config import Settings
+from stiwatch.publish import publish
+from stiwatch.report import build_report
+
+from .fixture_release import HOSTILE_NAME, build_warehouse
+
+FIGURE_IDS = (
+    "copublications", "publications", "top-institutions", "field-shares",
+    "copatents", "copatent-sectors", "top-applicants",
+)  # fmt: skip
+SNAPSHOT_IDS = ("2025-03-01_cur", "2024-01-10_old", "2025-06-01", "2024_autumn")
+
+# Non-final points/bars per figure and status, counted from the fixture rows (see fixture_release):
+# without flags, METHOD.md's rules: publications' as-of year 2025 (3 pairs or 3 named regions x 2 sources),
+# filing years >= 2024 - 2 (2022, 2023 x 2 pairs; x 2 sectors); with flags, the planted ones.
+EXPECTED_MARKS = {
+    False: {
+        "copublications": {"provisional": 6, "incomplete": 0},
+        "publications": {"provisional": 6, "incomplete": 0},
+        "copatents": {"provisional": 4, "incomplete": 0},
+        "copatent-sectors": {"provisional": 4, "incomplete": 0},
+    },
+    True: {
+        "copublications": {"provisional": 6, "incomplete": 1},
+        "publications": {"provisional": 6, "incomplete": 0},
+        "copatents": {"provisional": 2, "incomplete": 2},
+        "copatent-sectors": {"provisional": 2, "incomplete": 2},
+    },
+}
+
+
+def build(settings: Settings, *, with_flags: bool, marts: tuple[str, ...] | None = None) -> Path:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    build_warehouse(settings.warehouse_path, with_flags=with_flags, marts=marts)
+    return build_report(settings, publish(settings))
+
+
+def figure_html(page: str, figure_id: str) -> str:
+    match = re.search(rf'<figure id="fig-{figure_id}".*?</figure>', page, flags=re.DOTALL)
+    assert match, f"figure {figure_id} missing"
+    return match.group(0)
+
+
+def marks_with_status(svg: str, status: str) -> list[str]:
+    """The drawn marks (points, bars) whose data row has this status (vl-convert writes it in aria-label)."""
+    return [
+        mark
+        for mark in re.findall(r'<path [^>]*aria-roledescription="(?:point|bar)"[^>]*>', svg)
+        if f"status: {status}" in mark
+    ]
+
+
+@pytest.mark.parametrize("with_flags", [False, True], ids=["method-rules", "completeness-flags"])
+def test_page_marks_non_final_years(settings: Settings, with_flags: bool) -> None:
+    page = build(settings, with_flags=with_flags).read_text(encoding="utf-8")
+
+    for figure_id, expected in EXPECTED_MARKS[with_flags].items():
+        svg = figure_html(page, figure_id)
+        for status, count in expected.items():
+            assert len(marks_with_status(svg, status)) == count, (figure_id, status)
+        if figure_id in ("copublications", "publications", "copatents"):
+            for point in marks_with_status(svg, "provisional") + marks_with_status(svg, "incomplete"):
+                assert 'fill="white"' in point  # hollow
+            assert 'stroke-dasharray="5,4"' in svg  # the dashed tail
+    expected_note = "completeness flags." if with_flags else "no completeness flags yet"
+    assert page.count(expected_note) == 4  # the four yearly figures say how they were marked
+
+
+def test_figures_are_written_as_files_and_plot_only_current_snapshots(settings: Settings) -> None:
+    index = build(settings, with_flags=False)
+
+    assert sorted(p.stem for p in index.parent.glob("*.svg")) == sorted(FIGURE_IDS)
+    page = index.read_text(encoding="utf-8")
+    copublications = figure_html(page, "copublications")
+    assert "2024-01-10_old" not in copublications  # the older wos snapshot is listed, not plotted
+    assert "co-publications: 5;" not in copublications  # its only row
+    assert "Oxford Test Univ" not in page  # variant 'all' is not Fig. 3
+    assert "OTHER" not in figure_html(page, "publications")
+
+
+def test_missing_marts_are_named_instead_of_drawn(settings: Settings) -> None:
+    page = build(settings, with_flags=False, marts=("fct_region_pair_output",)).read_text(encoding="utf-8")
+
+    assert page.count("<svg") >= 1
+    assert "fct_copatent_output is not in this release." in page
+    assert "fct_field_shares is not in this release." in page
+
+
+def test_a_folder_that_is_no_release_is_refused(settings: Settings, tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"release\.json.*stiwatch publish"):
+        build_report(settings, tmp_path)
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
+    reason = "headless Chromium not installed (Debian: apt-get install chromium)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+def run_chromium(tmp_path: Path, *args: str) -> str:
+    command = [
+        chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}", *args,
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_report_renders_in_chromium(settings: Settings, tmp_path: Path) -> None:
+    index = build(settings, with_flags=True)
+
+    dom = run_chromium(tmp_path, "--dump-dom", index.as_uri())
+    screenshot = tmp_path / "report.png"
+    run_chromium(tmp_path, "--window-size=1300,4000", f"--screenshot={screenshot}", index.as_uri())
+
+    assert screenshot.stat().st_size > 50_000  # a blank page of that size compresses to a few kB
+    for figure_id in FIGURE_IDS:
+        svg = figure_html(dom, figure_id)
+        assert "<svg" in svg
+        drawn = re.findall(r'<path [^>]*aria-roledescription="(?:point|bar|line mark)"[^>]*d="M[^"]+"', svg)
+        assert drawn, f"{figure_id}: no marks drawn"
+    assert len(marks_with_status(figure_html(dom, "copublications"), "incomplete")) == 1
+    assert "Years marked by the warehouse's completeness flags." in dom
+    snapshots = re.search(r'<table id="snapshots">.*?</table>', dom, flags=re.DOTALL).group(0)
+    for snapshot_id in SNAPSHOT_IDS:
+        assert snapshot_id in snapshots
+    assert "per_source" in re.search(r'<table id="settings">.*?</table>', dom, flags=re.DOTALL).group(0)
+    # The hostile institution name is text everywhere (table cell and SVG label), never an element.
+    escaped = HOSTILE_NAME.replace("<", "&lt;").replace(">", "&gt;")
+    assert f"<td>{escaped}</td>" in dom
+    assert f"{escaped} (DE)</text>" in dom
+    assert "<script" not in dom.lower()
+    # Offline: nothing fetched from anywhere (no scripts, stylesheets, images or frames by URL).
+    assert not re.search(r"<(?:script|link|img|iframe)\b", dom, flags=re.IGNORECASE)
