@@ -1,51 +1,97 @@
-"""A short text summary of the marts, read from the warehouse opened read-only.
+"""A short text summary of a refresh: the marts of the current serving release and where everything is.
 
-Read-only so that it never competes with dbt for the single DuckDB writer slot; it is run after the
-transform, in its own process (one process may not open the same file with two configurations).
+Reads the serving release (what BI sees), never the file dbt writes, so it cannot compete with dbt for
+the single DuckDB writer slot. Before the first publish it falls back to the warehouse, opened read-only.
 """
 
 from __future__ import annotations
 
-from stiwatch.config import Settings
+from pathlib import Path
 
-MARTS = ("fct_region_output", "fct_region_pair_output")
+from stiwatch.config import Settings
 
 
 class WarehouseMissingError(FileNotFoundError):
     """The warehouse has not been built yet."""
 
 
+def _database(settings: Settings) -> tuple[Path, str]:
+    from stiwatch.publish import current_release
+    from stiwatch.publish.layout import SERVING_FILE
+
+    release = current_release(settings)
+    if release is not None:
+        return release / SERVING_FILE, "serving release"
+    if settings.warehouse_path.exists():
+        return settings.warehouse_path, "warehouse (not yet published)"
+    raise WarehouseMissingError(
+        f"{settings.warehouse_path}: no warehouse yet; run `stiwatch refresh` (or `make run`) first"
+    )
+
+
+def _latest_pairs(con, table: str, key: str, year: str, value: str, current: str) -> list[str]:
+    """The newest year's value per region pair of each source or edition (current snapshot only)."""
+    rows = con.execute(
+        f"""
+        with latest as (select {key}, max({year}) as y from {table} where {current} group by {key})
+        select t.{key}, t.{year}, t.region_pair, sum(t.{value})
+        from {table} as t inner join latest on t.{key} = latest.{key} and t.{year} = latest.y
+        where t.{current}
+        group by all order by all
+        """
+    ).fetchall()
+    lines, heading = [], None
+    for group, y, pair, n in rows:
+        if (group, y) != heading:
+            lines.append(f"{group}, {y}:")
+            heading = (group, y)
+        lines.append(f"  {pair:<20} {n:>10,.0f}")
+    return lines
+
+
 def summarize(settings: Settings) -> str:
     import duckdb
 
-    path = settings.warehouse_path
-    if not path.exists():
-        raise WarehouseMissingError(f"{path}: no warehouse yet; run `stiwatch refresh` (or `make run`) first")
+    from stiwatch.publish import current_release
+
+    path, label = _database(settings)
     with duckdb.connect(str(path), read_only=True) as con:
-        lines = [f"warehouse: {path}", f"lake:      {settings.lake_dir}", ""]
-        for mart in MARTS:
-            (rows,) = con.execute(f"select count(*) from {mart}").fetchone()
-            lines.append(f"{mart}: {rows} rows")
-        lines.append("")
-        pair_rows = con.execute(
-            """
-            with latest as (
-                select source, max(pub_year) as pub_year
-                from fct_region_pair_output
-                where is_current_snapshot
-                group by source
+        tables = [
+            name
+            for (name,) in con.execute(
+                """select table_name from information_schema.tables
+                   where table_schema = 'main' and regexp_matches(table_name, '^(fct|dim|dq)_')
+                   order by table_name"""
+            ).fetchall()
+        ]
+        lines = [f"marts ({label}: {path}):"]
+        for table in tables:
+            (rows,) = con.execute(f'select count(*) from "{table}"').fetchone()
+            lines.append(f"  {table:<32} {rows:>8,} rows")
+        if "fct_region_pair_output" in tables:
+            lines += ["", "co-publications in the newest year (current snapshot, by source):"]
+            lines += _latest_pairs(
+                con, "fct_region_pair_output", "source", "pub_year", "copublications", "is_current_snapshot"
             )
-            select p.source, p.snapshot_id, p.pub_year, p.region_pair, p.copublications
-            from fct_region_pair_output as p
-            inner join latest using (source, pub_year)
-            where p.is_current_snapshot
-            order by p.source, p.region_pair
-            """
-        ).fetchall()
-        current = None
-        for source, snapshot_id, year, pair, n in pair_rows:
-            if (source, year) != current:
-                lines.append(f"{source} (snapshot {snapshot_id}), co-publications in {year}:")
-                current = (source, year)
-            lines.append(f"  {pair:<20} {n:>8}")
+        if "fct_copatent_output" in tables:
+            lines += ["", "co-patent families, applicant basis, newest filing year (current edition):"]
+            lines += _latest_pairs(
+                con,
+                "(select * from fct_copatent_output where basis = 'applicant')",
+                "edition_id",
+                "filing_year",
+                "copatent_families",
+                "is_current_edition",
+            )
+    release = current_release(settings)
+    reports = settings.reports_dir
+    lines += [
+        "",
+        f"warehouse:       {settings.warehouse_path}",
+        f"lake:            {settings.lake_dir}",
+        f"serving release: {release or 'none yet'}",
+        f"figures report:  {reports / 'figures' / 'index.html'}",
+        f"quality report:  {reports / 'quality' / 'summary.html'}",
+        f"dbt docs:        {reports / 'dbt-docs' / 'index.html'}",
+    ]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ instead of being read from the dbt seeds, so a wrong seed row would show up here
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -83,7 +84,14 @@ def test_refresh_runs_every_dag_and_prints_a_summary(refreshed: tuple[dict[str, 
     for dag_id in ("stiwatch_ingest_wos", "stiwatch_ingest_openalex", "stiwatch_transform"):
         assert f"{dag_id}: ok" in out
     assert str(data / "warehouse.duckdb") in out and str(data / "lake") in out
-    assert "fct_region_pair_output:" in out
+    assert re.search(r"fct_region_pair_output\s+[\d,]+ rows", out)
+    # Published for BI and reported: the summary reads the serving release that `current` points at.
+    current = (data / "serving" / "current").resolve()
+    assert f"serving release: {current}" in out
+    assert (current / "serving.duckdb").is_file()
+    assert (current / "parquet" / "fct_region_output.parquet").is_file()
+    assert (data / "reports" / "figures" / "index.html").is_file()
+    assert (data / "reports" / "dbt-docs" / "index.html").is_file()
 
 
 def test_marts_agree_with_the_generators_truth(refreshed: tuple[dict[str, str], Path, str]) -> None:

@@ -23,6 +23,7 @@ DEFAULT_ARGS = {
     "owner": "stiwatch",
     "retries": 2,
     "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
     "execution_timeout": timedelta(hours=2),
 }
 

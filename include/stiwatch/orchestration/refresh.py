@@ -1,9 +1,10 @@
 """The embedded end-to-end refresh: every DAG run once through Airflow, as ``airflow dags test`` does.
 
 The ingest DAGs run one after the other in one subprocess (``dag_runner``, with the embedded environment);
-the transform DAG then runs only when an ingest published a snapshot or the warehouse does not exist yet,
-which is what its Asset schedule does in a running Airflow. A failed DAG run stops the refresh with the
-DAG, its failed tasks and the path of the log.
+the transform DAG then runs when the lake (or a landed ROR dump) is newer than the current serving release,
+or there is no release yet: what its Asset schedule does in a running Airflow, plus a retry of a transform
+that failed last time (its snapshots were published, but never reached BI). A failed DAG run stops the
+refresh with the DAG, its failed tasks and the path of the log.
 """
 
 from __future__ import annotations
@@ -68,19 +69,30 @@ def _read_runs(log_path: Path) -> dict[str, dict]:
     return {}
 
 
-def _published_manifests(settings: Settings) -> dict[str, float]:
-    return {str(p): p.stat().st_mtime for p in settings.lake_dir.glob("*/snapshot=*/_manifest.json")}
+def transform_needed(settings: Settings) -> bool:
+    """True when inputs changed after the current serving release was built (or there is none)."""
+    from stiwatch.publish import current_release
+    from stiwatch.publish.layout import RELEASE_FILE
+
+    release = current_release(settings)
+    if release is None or not (release / RELEASE_FILE).exists():
+        return True
+    inputs = [
+        *settings.lake_dir.glob("*/snapshot=*/_manifest.json"),
+        *(settings.landing_dir / "ror").glob("*"),
+    ]
+    newest_input = max((p.stat().st_mtime for p in inputs), default=0.0)
+    return newest_input > (release / RELEASE_FILE).stat().st_mtime
 
 
 def refresh(settings: Settings) -> list[DagRunResult]:
-    """Ingest every source, then transform when something new was published (or no warehouse exists)."""
+    """Ingest every source, then transform when the inputs are newer than the serving release."""
     env = airflow_env.embedded_env()
     stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S")
     log_dir = Path(env["AIRFLOW_HOME"]) / "logs" / "stiwatch-refresh" / stamp
-    before = _published_manifests(settings)
     results = run_dags(INGEST_DAGS, env, log_dir / "ingest.log")
-    if _published_manifests(settings) != before or not settings.warehouse_path.exists():
+    if transform_needed(settings):
         results += run_dags((TRANSFORM_DAG,), env, log_dir / "transform.log")
     else:
-        log.info("nothing new in the lake and the warehouse exists: transform skipped")
+        log.info("nothing new since the current serving release: transform skipped")
     return results

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from airflow.sdk import DAG, dag, task
 from cosmos import ProfileConfig
+from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
@@ -29,6 +30,7 @@ DEFAULT_ARGS = {
     "owner": "stiwatch",
     "retries": 2,
     "retry_delay": timedelta(minutes=1),
+    "retry_exponential_backoff": True,
     "execution_timeout": timedelta(hours=1),
 }
 
@@ -81,6 +83,10 @@ def build_transform_dag() -> DAG:
             ),
             dbt_executable_path=dbt_executable(),
             install_deps=False,
+            # Cosmos would pick the in-process dbt runner when dbt is importable; that process keeps the
+            # warehouse attached, so a later task in the same process (dags test, a worker reusing it)
+            # cannot open it read-only (STACK.md trap 8). A subprocess releases the file when it exits.
+            invocation_mode=InvocationMode.SUBPROCESS,
             # Cosmos runs dbt from a temporary copy of the project: every path must be absolute.
             env={
                 "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
