@@ -22,6 +22,7 @@ EXPECTED_DAGS = {
     "stiwatch_ingest_openalex",
     "stiwatch_ingest_patstat",
     "stiwatch_transform",
+    "stiwatch_pull_openalex",
 }
 
 _PARSE = """

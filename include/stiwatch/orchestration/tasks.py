@@ -38,6 +38,14 @@ def finalize_snapshot(source: str, snapshot_id: str, results: list[dict[str, Any
     return ingest.finalize(Settings.from_env(), source, snapshot_id, entries)
 
 
+def pull_openalex(snapshot_id: str) -> str:
+    """Pull works updated since the newest completed pull into ``landing/openalex/<snapshot_id>``."""
+    from stiwatch.sources.openalex.client import pull_incremental
+
+    settings = Settings.from_env()
+    return str(pull_incremental(settings, snapshot_id, settings.openalex_filter))
+
+
 # --- transform DAG ------------------------------------------------------------------------------
 
 
