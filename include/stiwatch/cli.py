@@ -7,6 +7,7 @@
     stiwatch pull-openalex <snapshot_id> [--max-pages N]
                                         pull works updated since the last pull from the OpenAlex API
     stiwatch resolve-institutions       resolve organisation strings to institutions (before dbt)
+    stiwatch quality [--run-id ID]      Great Expectations checks and the quality report (exit 1: critical)
     stiwatch publish                    publish the marts as a new serving release, then the figures report
     stiwatch report                     rebuild the figures report of the current serving release
     stiwatch dbt-docs                   generate the dbt docs into the reports folder
@@ -81,6 +82,20 @@ def _cmd_resolve_institutions(settings: Settings, _: argparse.Namespace) -> None
     print(f"institutions: {resolve_institutions(settings)}")
 
 
+def _cmd_quality(settings: Settings, args: argparse.Namespace) -> None:
+    from datetime import UTC, datetime
+
+    from stiwatch.quality import raise_if_critical, validate
+
+    run_id = args.run_id or f"cli-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+    result = validate(settings, run_id)
+    print(
+        f"quality: {len(result.findings)} checks, {len(result.critical_failures)} critical failures, "
+        f"{len(result.warnings)} warnings -> {result.report_paths['summary']}"
+    )
+    raise_if_critical(result)
+
+
 def _cmd_publish(settings: Settings, _: argparse.Namespace) -> None:
     from stiwatch.publish import publish
     from stiwatch.report import build_report
@@ -151,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     pull.add_argument("snapshot_id", help="landing folder name, e.g. 2026-11-29_api (re-run to resume)")
     pull.add_argument("--max-pages", type=int, default=None, help="stop after N pages (resumable)")
     pull.set_defaults(run=_cmd_pull_openalex)
+    quality = sub.add_parser("quality", help="run the data-quality checks and write the quality report")
+    quality.add_argument("--run-id", default=None, help="id recorded in dq_results (default: cli-<time>)")
+    quality.set_defaults(run=_cmd_quality)
     for name, run, text in (
         ("resolve-institutions", _cmd_resolve_institutions, "resolve organisation strings to institutions"),
         ("publish", _cmd_publish, "publish the marts as a serving release and build the figures report"),
@@ -174,9 +192,18 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from stiwatch.landing import LandingError
     from stiwatch.orchestration.refresh import DagRunFailedError
     from stiwatch.publish import PublishError
+    from stiwatch.quality.gate import QualityGateError
     from stiwatch.summary import WarehouseMissingError
 
-    return (LandingError, DagRunFailedError, WarehouseMissingError, PublishError, ValueError, RuntimeError)
+    return (
+        LandingError,
+        DagRunFailedError,
+        WarehouseMissingError,
+        PublishError,
+        QualityGateError,
+        ValueError,
+        RuntimeError,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

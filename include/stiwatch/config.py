@@ -50,6 +50,16 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name}={raw!r} is not a whole number") from None
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a number, e.g. 0.9") from None
+
+
 def _env_scope_filter(name: str, default: str) -> str:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -81,6 +91,17 @@ class Settings:
     impute_patent_countries: bool = False
     scope_filter: str = "per_source"
     scope_version: str = "v1"
+    # Completeness of years (METHOD.md "Completeness", dbt model int_year_completeness).
+    completeness_ratio: float = 0.9
+    completeness_noise_sigmas: float = 2.0
+    cross_edition_ratio: float = 0.95
+    patstat_lag_years: int = 2
+    # Publication-side quality warnings (stiwatch.quality): the largest acceptable share per year.
+    dq_max_share_without_addresses: float = 0.05
+    dq_max_share_unmapped_countries: float = 0.02
+    dq_max_share_openalex_without_country: float = 0.25
+    dq_max_share_out_of_scope: float = 0.5
+    dq_min_institution_resolution: float = 0.5
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -102,6 +123,17 @@ class Settings:
             impute_patent_countries=_env_bool("STIWATCH_IMPUTE_PATENT_COUNTRIES", False),
             scope_filter=_env_scope_filter("STIWATCH_SCOPE_FILTER", "per_source"),
             scope_version=os.environ.get("STIWATCH_SCOPE_VERSION", "").strip() or "v1",
+            completeness_ratio=_env_float("STIWATCH_COMPLETENESS_RATIO", 0.9),
+            completeness_noise_sigmas=_env_float("STIWATCH_COMPLETENESS_NOISE_SIGMAS", 2.0),
+            cross_edition_ratio=_env_float("STIWATCH_CROSS_EDITION_RATIO", 0.95),
+            patstat_lag_years=_env_int("STIWATCH_PATSTAT_LAG_YEARS", 2),
+            dq_max_share_without_addresses=_env_float("STIWATCH_DQ_MAX_SHARE_WITHOUT_ADDRESSES", 0.05),
+            dq_max_share_unmapped_countries=_env_float("STIWATCH_DQ_MAX_SHARE_UNMAPPED_COUNTRIES", 0.02),
+            dq_max_share_openalex_without_country=_env_float(
+                "STIWATCH_DQ_MAX_SHARE_OPENALEX_WITHOUT_COUNTRY", 0.25
+            ),
+            dq_max_share_out_of_scope=_env_float("STIWATCH_DQ_MAX_SHARE_OUT_OF_SCOPE", 0.5),
+            dq_min_institution_resolution=_env_float("STIWATCH_DQ_MIN_INSTITUTION_RESOLUTION", 0.5),
         )
 
     def __post_init__(self) -> None:
@@ -133,4 +165,8 @@ class Settings:
             "patstat_impute_countries": self.impute_patent_countries,
             "scope_filter": self.scope_filter,
             "scope_version": self.scope_version,
+            "completeness_ratio": self.completeness_ratio,
+            "completeness_noise_sigmas": self.completeness_noise_sigmas,
+            "cross_edition_ratio": self.cross_edition_ratio,
+            "patstat_lag_years": self.patstat_lag_years,
         }

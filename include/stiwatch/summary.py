@@ -83,6 +83,18 @@ def summarize(settings: Settings) -> str:
                 "copatent_families",
                 "is_current_edition",
             )
+        if "dq_year_completeness" in tables:
+            flagged = con.execute(
+                """select source, snapshot_id,
+                          string_agg(cast(year as varchar), ', ' order by year) filter (where is_provisional),
+                          string_agg(cast(year as varchar), ', ' order by year) filter (where is_incomplete)
+                   from dq_year_completeness where is_current_snapshot group by all order by all"""
+            ).fetchall()
+            lines += ["", "years to read with care (current snapshots; see the quality report):"]
+            lines += [
+                f"  {source} {snapshot}: provisional {prov or '-'}; incomplete {inc or '-'}"
+                for source, snapshot, prov, inc in flagged
+            ]
     release = current_release(settings)
     reports = settings.reports_dir
     lines += [

@@ -106,7 +106,7 @@ def test_dag_house_rules(parsed: dict, dag_id: str) -> None:
 
 # Tasks that open warehouse.duckdb (DuckDB allows one writer, and a reader blocks a writer): they must
 # hold the one-slot pool. The others touch only the lake, or the serving release that BI reads.
-WAREHOUSE_TASKS = {"dbt_build", "publish_serving_release", "generate_dbt_docs"}
+WAREHOUSE_TASKS = {"dbt_build", "quality_check", "publish_serving_release", "generate_dbt_docs"}
 
 
 def test_warehouse_tasks_hold_the_single_slot_pool(parsed: dict) -> None:

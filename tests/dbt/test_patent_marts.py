@@ -193,7 +193,10 @@ def reference(
 
 def build(settings: Settings, dbt_vars: dict[str, object]) -> None:
     command = [
+        # cautious: run only tests whose parents are all built (publication-side tests would otherwise be
+        # picked up through the shared completeness models without their own models being built)
         dbt_executable(), "build", "--select", "+path:models/marts/patents",
+        "--indirect-selection", "cautious",
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
         "--vars", json.dumps({**settings.dbt_vars(), **dbt_vars}),
     ]  # fmt: skip

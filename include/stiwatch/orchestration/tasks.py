@@ -56,6 +56,22 @@ def resolve_institutions() -> str:
     return str(resolve(Settings.from_env()))
 
 
+def quality_check(run_id: str) -> dict[str, object]:
+    """Validate the lake and the marts; warnings are logged, a critical failure fails the task (and so
+    blocks publishing: the previous serving release keeps serving)."""
+    import logging
+
+    from stiwatch.quality import raise_if_critical, validate
+
+    result = validate(Settings.from_env(), run_id)
+    for finding in result.warnings:
+        logging.getLogger(__name__).warning(
+            "%s: %s (observed: %s)", finding.table_name, finding.description, finding.observed_value
+        )
+    raise_if_critical(result)
+    return {"summary": str(result.report_paths["summary"]), "warnings": len(result.warnings)}
+
+
 def publish_release() -> str:
     """Publish the marts as a new serving release and switch ``serving/current`` to it."""
     from stiwatch.publish import publish

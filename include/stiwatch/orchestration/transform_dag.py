@@ -1,21 +1,22 @@
 """The transform DAG: resolve institutions, build the warehouse with dbt, publish it for BI, report.
 
-    resolve_institutions >> dbt_build >> publish_serving_release >> [build_figures_report, generate_dbt_docs]
+    resolve_institutions >> dbt_build >> quality_check >> publish_serving_release
+        >> [build_figures_report, generate_dbt_docs]
 
 Triggered by the lake Assets (any ingest DAG that published a snapshot). Why one Cosmos
 ``DbtBuildLocalOperator`` and not a rendered ``DbtDag``: Cosmos' per-model tasks cost one dbt process
 (about 4 s) each, and ``ExecutionMode.WATCHER`` deadlocks under ``airflow dags test`` (its deferred
 consumer sensors wait for a producer that never starts; measured with Cosmos 1.15.1). A single build keeps
 the refresh fast, needs no ``dbt ls`` or manifest at parse time and parses fine before the warehouse
-exists; per-model results are in the task log. BI never reads the file dbt writes: a failed build or
-publish leaves the previous serving release current.
+exists; per-model results are in the task log. BI never reads the file dbt writes: a failed build, a
+critical data-quality failure or a failed publish leaves the previous serving release current.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.sdk import DAG, dag, task
+from airflow.sdk import DAG, dag, get_current_context, task
 from cosmos import ProfileConfig
 from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
@@ -39,6 +40,20 @@ Resolves every distinct organisation string of the lake to an institution (curat
 newest ROR dump landed under `landing/ror/`) and writes `lake/institutions/matches.parquet` for dbt.
 Unresolved strings are kept as their own institution.
 """
+
+_QUALITY_DOC = """
+Great Expectations suites over the lake tables and the marts (`expectations/`), plus the completeness
+findings of `dq_year_completeness`. Writes Data Docs and an analyst summary under `reports/quality/` and
+appends the results to the warehouse table `dq_results` (hence the writer pool). A failed **critical**
+expectation fails this task, so nothing is published and the previous release keeps serving; warnings
+are logged and reported, and the run goes on. A critical failure is not retried (the data would fail the
+same way again); retries are for transient errors such as a locked file.
+"""
+
+
+def _quality_check() -> dict[str, object]:
+    return tasks.quality_check(get_current_context()["run_id"])
+
 
 _PUBLISH_DOC = """
 Copies every `fct_`/`dim_`/`dq_` table into a new read-only release under `serving/releases/<id>/`
@@ -104,7 +119,8 @@ def build_transform_dag() -> DAG:
             outlets=[serving_asset()],
             doc_md=_PUBLISH_DOC,
         )(tasks.publish_release)()
-        institutions >> dbt_build >> release
+        quality = task(task_id="quality_check", pool=WAREHOUSE_POOL, doc_md=_QUALITY_DOC)(_quality_check)()
+        institutions >> dbt_build >> quality >> release
         task(task_id="build_figures_report")(tasks.build_figures_report)(release)
         release >> task(task_id="generate_dbt_docs", pool=WAREHOUSE_POOL)(tasks.generate_dbt_docs)()
 

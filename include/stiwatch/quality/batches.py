@@ -1,0 +1,94 @@
+"""The tables Great Expectations validates, gathered in one DuckDB file that GX reads through SQLAlchemy.
+
+Lake tables are *views* over the Parquet files (``read_parquet`` over the whole lake table, never loaded
+into Python), so GX's metrics run as DuckDB SQL over the files. Marts and the seeds the checks compare
+with are *copied* from the warehouse (they are small): GX then never holds the warehouse open, and the
+warehouse can be reopened read-write afterwards to append ``dq_results``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from stiwatch.config import Settings
+
+log = logging.getLogger(__name__)
+
+# Lake tables per source (docs/ARCHITECTURE.md "Lake tables", "PATSTAT", "Institution resolution step").
+LAKE_TABLES: dict[str, tuple[str, ...]] = {
+    "wos": ("publications", "affiliations", "categories"),
+    "openalex": ("publications", "affiliations", "categories", "merged_ids"),
+    "patstat": (
+        "tls201_appln", "tls206_person", "tls207_pers_appln", "tls209_appln_ipc", "tls224_appln_cpc",
+        "tls230_appln_techn_field", "tls901_techn_field_ipc",
+    ),
+}  # fmt: skip
+WAREHOUSE_PREFIXES = ("fct_", "dim_", "dq_")
+REFERENCE_SEEDS = ("regions", "wos_country_names")
+
+
+@dataclass(frozen=True)
+class ValidationTables:
+    database: Path
+    lake_tables: tuple[str, ...]  # view names, e.g. lake__wos__publications
+    warehouse_tables: tuple[str, ...]
+
+
+def lake_view_name(source: str, table: str) -> str:
+    return f"lake__{source}__{table}"
+
+
+def _quoted(path: Path | str) -> str:
+    return str(path).replace("'", "''")
+
+
+def build_validation_database(settings: Settings, database: Path) -> ValidationTables:
+    """(Re)create ``database`` with a view per lake table that has files and a copy of every mart."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.unlink(missing_ok=True)
+    lake_views: list[str] = []
+    copied: list[str] = []
+    with duckdb.connect(str(database)) as con:
+        for source, tables in LAKE_TABLES.items():
+            for table in tables:
+                pattern = settings.lake_dir / source / "snapshot=*" / table / "*.parquet"
+                if not con.execute("select count(*) from glob(?)", [str(pattern)]).fetchone()[0]:
+                    continue
+                view = lake_view_name(source, table)
+                # Absolute path in the view: GX reads it from another connection. hive_types_autocast off:
+                # a snapshot id such as 2024-08-27 stays text (as in the dbt staging models).
+                con.execute(
+                    f"create view {view} as select * from read_parquet('{_quoted(pattern)}', "
+                    "hive_partitioning = true, hive_types_autocast = false, union_by_name = true)"
+                )
+                lake_views.append(view)
+        matches = settings.lake_dir / "institutions" / "matches.parquet"
+        if matches.exists():
+            view = lake_view_name("institutions", "matches")
+            con.execute(f"create view {view} as select * from read_parquet('{_quoted(matches)}')")
+            lake_views.append(view)
+        if settings.warehouse_path.exists():
+            con.execute(f"attach '{_quoted(settings.warehouse_path)}' as warehouse (read_only)")
+            names = [
+                row[0]
+                for row in con.execute(
+                    "select table_name from duckdb_tables() where database_name = 'warehouse'"
+                ).fetchall()
+            ]
+            for name in sorted(names):
+                if name.startswith(WAREHOUSE_PREFIXES) or name in REFERENCE_SEEDS:
+                    con.execute(f'create table "{name}" as select * from warehouse.main."{name}"')
+                    copied.append(name)
+            con.execute("detach warehouse")
+        else:
+            log.warning(
+                "no warehouse at %s: only the lake is validated (run dbt first)", settings.warehouse_path
+            )
+    log.info(
+        "validation database %s: %d lake views, %d warehouse tables", database, len(lake_views), len(copied)
+    )
+    return ValidationTables(database, tuple(lake_views), tuple(copied))

@@ -1,0 +1,385 @@
+"""The expectation suites, as code: their thresholds come from settings and their keys from the dbt YAML.
+
+Every expectation has a plain-words ``description`` (what the summary page shows when it fails) and a
+``severity``: ``critical`` means the numbers would be wrong (a broken key, a share above 1, an unknown
+region): publishing stops; ``warning`` means an analyst should know (thin years, unmapped strings).
+Lake suites read views over the Parquet files; mart suites read copies of the marts (see batches.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+from dataclasses import dataclass
+from datetime import date
+
+import great_expectations.expectations as gxe
+import yaml
+
+from stiwatch.config import DBT_PROJECT_DIR, SEEDS_DIR, Settings
+from stiwatch.lake_schema import AFFILIATIONS, CATEGORIES, PUBLICATIONS
+from stiwatch.quality.results import CRITICAL, WARNING
+from stiwatch.sources.patstat.schema import LAKE_COLUMNS as PATSTAT_COLUMNS
+
+# Regions a mart may hold besides the named regions of seed `regions` (METHOD.md "Regions").
+EXTRA_REGIONS = ("OTHER", "UNKNOWN")
+REGION_COLUMNS = ("region", "region_a", "region_b")
+DIMENSION_KEYS = {
+    "dim_country": "country_code",
+    "dim_institution": "institution_key",
+    "dim_field": "field_group_id",
+}
+# Shares that add up to 1 over a group of rows (METHOD.md "Fields", "Patents": fractional counting).
+SHARE_SUMS = {
+    "fct_field_shares": ("share_of_pair", ("source", "snapshot_id", "period", "pub_year", "region_pair")),
+    "fct_copatent_sectors": ("share_of_copatents", ("edition_id", "filing_year", "basis")),
+}
+SHARE_SUM_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    name: str
+    table: str
+    expectations: tuple[gxe.Expectation, ...]
+
+
+def _critical(expectation: type[gxe.Expectation], description: str, **kwargs: object) -> gxe.Expectation:
+    return expectation(description=description, severity=CRITICAL, **kwargs)
+
+
+def _warning(expectation: type[gxe.Expectation], description: str, **kwargs: object) -> gxe.Expectation:
+    return expectation(description=description, severity=WARNING, **kwargs)
+
+
+def _rows(description: str, severity: str, query: str) -> gxe.Expectation:
+    """An expectation that fails when the SQL (over ``{batch}``) returns any row."""
+    return gxe.UnexpectedRowsExpectation(
+        description=description, severity=severity, unexpected_rows_query=query
+    )
+
+
+def known_country_codes() -> list[str]:
+    """ISO codes the project knows (country seeds), plus UNKNOWN: anything else is suspicious."""
+    codes = {"UNKNOWN"}
+    for seed, column in (("wos_country_names.csv", "country_code"), ("regions.csv", "country_code")):
+        with (SEEDS_DIR / seed).open(encoding="utf-8") as handle:
+            codes.update(row[column] for row in csv.DictReader(handle) if row[column])
+    return sorted(codes)
+
+
+# ---------------------------------------------------------------- lake
+def _schema(table: str, columns: list[str]) -> gxe.Expectation:
+    return _critical(
+        gxe.ExpectTableColumnsToMatchSet,
+        f"{table} has every column of the lake contract (docs/ARCHITECTURE.md)",
+        column_set=columns,
+        exact_match=False,
+    )
+
+
+def _not_null(table: str, column: str) -> gxe.Expectation:
+    return _critical(gxe.ExpectColumnValuesToNotBeNull, f"{table}.{column} is never empty", column=column)
+
+
+def _unique(table: str, columns: list[str], why: str) -> gxe.Expectation:
+    if len(columns) == 1:
+        return _critical(
+            gxe.ExpectColumnValuesToBeUnique, f"{table}: one row per {columns[0]} ({why})", column=columns[0]
+        )
+    return _critical(
+        gxe.ExpectCompoundColumnsToBeUnique,
+        f"{table}: one row per {', '.join(columns)} ({why})",
+        column_list=columns,
+    )
+
+
+def _matches(column: str, regex: str, description: str) -> gxe.Expectation:
+    # GX's ExpectColumnValuesToMatchRegex raises "Regex is not supported for dialect duckdb": the same
+    # check as SQL with DuckDB's regexp_full_match.
+    return _rows(
+        description,
+        CRITICAL,
+        f"select * from {{batch}} where {column} is not null and not regexp_full_match({column}, '{regex}')",
+    )
+
+
+def _publication_lake(view: str, today: date) -> list[gxe.Expectation]:
+    table = view.split("__")[-1]
+    if table == "publications":
+        return [
+            _schema(view, PUBLICATIONS.names),
+            _not_null(view, "record_id"),
+            _unique(
+                view, ["snapshot_id", "source_file", "record_seq"], "a record number appears once per file"
+            ),
+            _critical(
+                gxe.ExpectColumnValuesToBeBetween,
+                f"{view}.pub_year is a plausible year (1900 to {today.year + 1}; empty years are reported)",
+                column="pub_year",
+                min_value=1900,
+                max_value=today.year + 1,
+            ),
+        ]
+    if table == "affiliations":
+        return [
+            _schema(view, AFFILIATIONS.names),
+            _not_null(view, "record_id"),
+            _not_null(view, "country_code"),
+            _unique(
+                view, ["snapshot_id", "source_file", "record_id", "affiliation_seq"], "affiliation numbers"
+            ),
+            _matches(
+                "country_code",
+                "[A-Z][A-Z]|UNKNOWN",
+                f"{view}.country_code is a two-letter ISO code or UNKNOWN",
+            ),
+            _warning(
+                gxe.ExpectColumnValuesToBeInSet,
+                f"{view}.country_code is a country the seeds know (wos_country_names, regions) or UNKNOWN",
+                column="country_code",
+                value_set=known_country_codes(),
+            ),
+            _critical(
+                gxe.ExpectColumnValuesToBeBetween,
+                f"{view}.n_authors is at least 1",
+                column="n_authors",
+                min_value=1,
+            ),
+        ]
+    if table == "categories":
+        schemes = ["wos_category", "wos_research_area", "openalex_subfield", "openalex_topic"]
+        return [
+            _schema(view, CATEGORIES.names),
+            _not_null(view, "record_id"),
+            _critical(
+                gxe.ExpectColumnValuesToBeInSet,
+                f"{view}.scheme is a known scheme",
+                column="scheme",
+                value_set=schemes,
+            ),
+        ]
+    return [_not_null(view, "record_id"), _not_null(view, "merge_into_id")]  # merged_ids
+
+
+PATSTAT_KEYS = {
+    "tls201_appln": ["snapshot_id", "appln_id"],
+    "tls206_person": ["snapshot_id", "person_id"],
+    "tls207_pers_appln": ["snapshot_id", "person_id", "appln_id"],
+}
+
+
+def _patstat_lake(view: str) -> list[gxe.Expectation]:
+    table = view.split("__")[-1]
+    columns = ["snapshot_id", "source_file", *PATSTAT_COLUMNS[table]]
+    expectations = [_schema(view, columns), _not_null(view, PATSTAT_COLUMNS[table][0])]
+    if table in PATSTAT_KEYS:
+        expectations.append(_unique(view, PATSTAT_KEYS[table], "PATSTAT primary key within an edition"))
+    if table == "tls201_appln":
+        expectations += [
+            _not_null(view, "docdb_family_id"),
+            _critical(
+                gxe.ExpectColumnValuesToBeBetween,
+                f"{view}.appln_filing_year is a year (9999 = unknown, excluded by the marts)",
+                column="appln_filing_year",
+                min_value=1900,
+                max_value=9999,
+            ),
+        ]
+    if table == "tls206_person":
+        expectations.append(
+            _matches(
+                "person_ctry_code",
+                "[A-Z][A-Z]| *",
+                f"{view}.person_ctry_code is a two-letter code or blank (blank = unknown, reported)",
+            )
+        )
+    if table == "tls230_appln_techn_field":
+        expectations.append(
+            _critical(
+                gxe.ExpectColumnValuesToBeBetween,
+                f"{view}.weight is within [0, 1]",
+                column="weight",
+                min_value=0,
+                max_value=1,
+            )
+        )
+    return expectations
+
+
+def _institution_matches(view: str) -> list[gxe.Expectation]:
+    return [
+        _not_null(view, "institution_key"),
+        _unique(view, ["organisation", "country_code"], "each organisation text is resolved once"),
+        _matches(
+            "country_code", "[A-Z][A-Z]|UNKNOWN", f"{view}.country_code is a two-letter ISO code or UNKNOWN"
+        ),
+    ]
+
+
+def lake_suites(views: tuple[str, ...], today: date | None = None) -> list[SuiteSpec]:
+    today = today or date.today()
+    specs = []
+    for view in views:
+        source = view.split("__")[1]
+        if source == "patstat":
+            expectations = _patstat_lake(view)
+        elif source == "institutions":
+            expectations = _institution_matches(view)
+        else:
+            expectations = _publication_lake(view, today)
+        specs.append(SuiteSpec(view, view, tuple(expectations)))
+    return specs
+
+
+# ---------------------------------------------------------------- marts
+def mart_models() -> dict[str, dict]:
+    """Mart name -> its dbt YAML entry (columns, types, constraints, unique_combination tests)."""
+    models = {}
+    for path in sorted(
+        glob.glob(str(DBT_PROJECT_DIR / "models" / "marts" / "**" / "_*.yml"), recursive=True)
+    ):
+        with open(path, encoding="utf-8") as handle:
+            for model in (yaml.safe_load(handle) or {}).get("models", []):
+                models[model["name"]] = model
+    return models
+
+
+def _model_expectations(name: str, model: dict) -> list[gxe.Expectation]:
+    expectations = []
+    for test in model.get("data_tests", []):
+        if isinstance(test, dict) and "unique_combination" in test:
+            expectations.append(
+                _unique(name, list(test["unique_combination"]["arguments"]["columns"]), "the mart's grain")
+            )
+    for column in model.get("columns", []):
+        column_name, data_type = column["name"], column.get("data_type", "")
+        if any(c.get("type") == "not_null" for c in column.get("constraints", [])):
+            expectations.append(_not_null(name, column_name))
+        if data_type == "bigint":
+            expectations.append(
+                _critical(
+                    gxe.ExpectColumnValuesToBeBetween,
+                    f"{name}.{column_name} is a count: never negative",
+                    column=column_name,
+                    min_value=0,
+                )
+            )
+        if column_name.startswith("share_"):
+            expectations.append(
+                _critical(
+                    gxe.ExpectColumnValuesToBeBetween,
+                    f"{name}.{column_name} is a share: within [0, 1]",
+                    column=column_name,
+                    min_value=0,
+                    max_value=1,
+                )
+            )
+        if column_name in REGION_COLUMNS:
+            extra = ", ".join(f"'{r}'" for r in EXTRA_REGIONS)
+            expectations.append(
+                _rows(
+                    f"{name}.{column_name} is a region of seed regions (or {', '.join(EXTRA_REGIONS)})",
+                    CRITICAL,
+                    f"select * from {{batch}} where {column_name} not in (select region from regions) "
+                    f"and {column_name} not in ({extra})",
+                )
+            )
+    if name in DIMENSION_KEYS:
+        expectations.append(_unique(name, [DIMENSION_KEYS[name]], "one row per member"))
+    if name in SHARE_SUMS:
+        share, group = SHARE_SUMS[name]
+        keys = ", ".join(group)
+        expectations.append(
+            _rows(
+                f"{name}.{share} adds up to 1 within each {keys}",
+                CRITICAL,
+                f"select {keys}, sum({share}) as total from {{batch}} group by {keys} "
+                f"having abs(sum({share}) - 1) > {SHARE_SUM_TOLERANCE}",
+            )
+        )
+    return expectations
+
+
+def completeness_expectations() -> list[gxe.Expectation]:
+    """The finding "incomplete years" (METHOD.md "Completeness"): reported as warnings, never hidden."""
+    return [
+        _rows(
+            "Provisional or incomplete years of the newest snapshots (their numbers are lower bounds)",
+            WARNING,
+            "select source, snapshot_id, year, observed_count, completeness_note from {batch} "
+            "where is_current_snapshot and (is_provisional or is_incomplete) order by source, year",
+        ),
+        _rows(
+            "No year outside the publication lag falls well below the trend of the three years before it",
+            WARNING,
+            "select source, snapshot_id, year, observed_count, completeness_note from {batch} "
+            "where is_incomplete and not is_provisional order by source, snapshot_id, year",
+        ),
+    ]
+
+
+def publication_checks(settings: Settings) -> dict[str, list[gxe.Expectation]]:
+    """Coverage of the publication sources per year of the newest snapshots (warnings; see settings)."""
+
+    def over(share_sql: str, source_filter: str, limit: float, description: str) -> gxe.Expectation:
+        return _rows(
+            f"{description} at most {limit:.0%} per year",
+            WARNING,
+            f"select source, snapshot_id, pub_year, share from (select *, {share_sql} as share "
+            f"from {{batch}} "
+            f"where is_current_snapshot and {source_filter}) where share > {limit} order by source, pub_year",
+        )
+
+    return {
+        "dq_publication_coverage": [
+            over(
+                "publications_without_affiliations / nullif(publications, 0)",
+                "source = 'wos'",
+                settings.dq_max_share_without_addresses,
+                "Web of Science records without addresses (C1):",
+            ),
+            over(
+                "unknown_country_affiliations / nullif(affiliations, 0)",
+                "source = 'wos'",
+                settings.dq_max_share_unmapped_countries,
+                "Web of Science addresses with an unmapped country:",
+            ),
+            over(
+                "(publications_without_affiliations + publications_with_unknown_country_only)"
+                " / nullif(publications, 0)",
+                "source = 'openalex'",
+                settings.dq_max_share_openalex_without_country,
+                "OpenAlex works without any institution country:",
+            ),
+            over(
+                "publications_out_of_scope / nullif(publications + publications_out_of_scope, 0)",
+                "true",
+                settings.dq_max_share_out_of_scope,
+                "Records outside the big-data scope (dropped by the filter):",
+            ),
+        ],
+        "dim_institution": [
+            _rows(
+                f"Affiliations resolved to a known institution (ROR or alias seed): at least "
+                f"{settings.dq_min_institution_resolution:.0%}",
+                WARNING,
+                "select * from (select sum(n_affiliations) filter (where is_resolved) / sum(n_affiliations) "
+                f"as resolution_rate from {{batch}}) "
+                f"where resolution_rate < {settings.dq_min_institution_resolution}",
+            )
+        ],
+    }
+
+
+def mart_suites(settings: Settings, tables: tuple[str, ...]) -> list[SuiteSpec]:
+    models = mart_models()
+    extra = publication_checks(settings)
+    extra["dq_year_completeness"] = completeness_expectations()
+    specs = []
+    for name in tables:
+        if name not in models:
+            continue  # a table outside the marts YAML (seeds, dq_results)
+        expectations = _model_expectations(name, models[name]) + extra.get(name, [])
+        specs.append(SuiteSpec(f"mart__{name}", name, tuple(expectations)))
+    return specs
