@@ -9,6 +9,7 @@ which is the embedded default we want.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from stiwatch.config import PROJECT_ROOT, Settings
@@ -40,6 +41,11 @@ def embedded_env() -> dict[str, str]:
     settings = Settings.from_env()
     env["STIWATCH_DATA_DIR"] = str(settings.data_dir)
     env["STIWATCH_WAREHOUSE"] = str(settings.warehouse_path)
+    # Airflow starts its components as `airflow ...` from PATH (standalone, the executors): put this
+    # interpreter's environment first so they run from the project venv even when it is not activated.
+    venv_bin = str(Path(sys.executable).parent)
+    if env.get("PATH", "").split(os.pathsep)[0] != venv_bin:
+        env["PATH"] = os.pathsep.join([venv_bin, env.get("PATH", "")])
     return env
 
 
