@@ -14,53 +14,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from stiwatch import lake
+from stiwatch.lake_schema import AFFILIATIONS, CATEGORIES, PUBLICATIONS
 
-PUBLICATIONS = pa.schema(
-    [
-        ("snapshot_id", pa.string()),
-        ("source_file", pa.string()),
-        ("record_seq", pa.int32()),
-        ("record_id", pa.string()),
-        ("pub_year", pa.int32()),
-        ("year_basis", pa.string()),
-        ("doi", pa.string()),
-        ("title", pa.string()),
-        ("source_title", pa.string()),
-        ("doc_type", pa.string()),
-        ("abstract", pa.string()),
-        ("keywords", pa.string()),
-        ("updated_date", pa.date32()),
-        ("n_addresses", pa.int32()),
-    ]
-)
-AFFILIATIONS = pa.schema(
-    [
-        ("snapshot_id", pa.string()),
-        ("source_file", pa.string()),
-        ("record_id", pa.string()),
-        ("affiliation_seq", pa.int32()),
-        ("n_authors", pa.int32()),
-        ("organisation", pa.string()),
-        ("sub_units", pa.string()),
-        ("city", pa.string()),
-        ("institution_id", pa.string()),
-        ("ror", pa.string()),
-        ("country_raw", pa.string()),
-        ("country_code", pa.string()),
-        ("country_basis", pa.string()),
-    ]
-)
-CATEGORIES = pa.schema(
-    [
-        ("snapshot_id", pa.string()),
-        ("source_file", pa.string()),
-        ("record_id", pa.string()),
-        ("scheme", pa.string()),
-        ("category_id", pa.string()),
-        ("category", pa.string()),
-        ("is_primary", pa.bool_()),
-    ]
-)
+# merged_ids (OpenAlex only) has no schema in stiwatch.lake_schema; columns as in docs/ARCHITECTURE.md.
 MERGED_IDS = pa.schema(
     [("snapshot_id", pa.string()), ("record_id", pa.string()), ("merge_into_id", pa.string())]
 )

@@ -43,20 +43,7 @@ affiliations as (
     select * from openalex_affiliations
 ),
 
-aliases as (
-    select
-        alias_code,
-        country_code
-    from {{ ref('country_code_aliases') }}
-),
-
-regions as (
-    select
-        country_code,
-        region,
-        is_hk_mo
-    from {{ ref('regions') }}
-),
+{{ country_region_lookups() }},
 
 coded as (
     select

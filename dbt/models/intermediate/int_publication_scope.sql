@@ -5,7 +5,8 @@
 --   keyword hit:  a keyword or phrase occurs in the title, abstract or keywords, case-insensitive, as whole
 --                 words, a space also matching a hyphen or line break and an optional plural "s"
 --                 ("Neural-Networks" matches "neural network"; "networking" does not match "network").
--- The keywords become one alternation regex (built once in SQL), so each text is scanned once.
+-- The keywords become one alternation regex, built once as a literal (macro scope_keyword_regex), so each
+-- text is scanned once. depends_on: {{ ref('scope_keywords') }}
 -- Whether out-of-scope records are dropped is decided in int_publications (var scope_filter).
 with
 
@@ -72,34 +73,15 @@ category_hits as (
             and lower(trim(categories.category_id)) = scope_categories.category_key
 ),
 
--- Regex metacharacters in a keyword are escaped, then each run of spaces may also be a hyphen.
-keyword_patterns as (
-    select
-        regexp_replace(
-            regexp_replace(lower(trim(keyword)), '([\\.^$|?*+()\[\]{}])', '\\\1', 'g'),
-            '\s+',
-            '[\\s-]+',
-            'g'
-        ) as keyword_pattern
-    from {{ ref('scope_keywords') }}
-    where scope_version = {{ scope_version_literal() }}
-),
-
-keyword_regex as (
-    select '(?i)\b(?:' || string_agg(keyword_pattern, '|') || ')s?\b' as pattern
-    from keyword_patterns
-),
-
 matched as (
     select
         publications.source,
         publications.snapshot_id,
         publications.record_id,
         category_hits.record_id is not null as matches_scope_category,
-        coalesce(regexp_matches(publications.searchable_text, keyword_regex.pattern), false)
+        coalesce(regexp_matches(publications.searchable_text, {{ scope_keyword_regex() }}), false)
             as matches_scope_keyword
     from publications
-    cross join keyword_regex
     left join category_hits
         on
             publications.source = category_hits.source

@@ -11,11 +11,6 @@ named_regions as (
     where is_named_region
 ),
 
-named_region_count as (
-    select count(*) as n_named_regions
-    from named_regions
-),
-
 region_pairs as (
     select
         region_a.region as region_a,
@@ -26,52 +21,50 @@ region_pairs as (
         on region_a.region < region_b.region
 ),
 
-publication_regions as (
+region_pair_count as (
+    select count(*) as n_region_pairs
+    from region_pairs
+),
+
+publication_pairs as (
     select
-        publication_regions.source,
-        publication_regions.snapshot_id,
-        publication_regions.record_id,
-        publication_regions.pub_year,
-        publication_regions.region
-    from {{ ref('int_publication_regions') }} as publication_regions
-    inner join named_regions
-        on publication_regions.region = named_regions.region
-    where publication_regions.pub_year >= {{ int_var('first_year') }}
+        source,
+        snapshot_id,
+        record_id,
+        pub_year,
+        region_a,
+        region_b
+    from {{ ref('int_publication_pairs') }}
 ),
 
 pair_counts as (
     select
-        side_a.source,
-        side_a.snapshot_id,
-        side_a.pub_year,
-        side_a.region as region_a,
-        side_b.region as region_b,
+        source,
+        snapshot_id,
+        pub_year,
+        region_a,
+        region_b,
         count(*) as copublications
-    from publication_regions as side_a
-    inner join publication_regions as side_b
-        on
-            side_a.source = side_b.source
-            and side_a.snapshot_id = side_b.snapshot_id
-            and side_a.record_id = side_b.record_id
-            and side_a.region < side_b.region
-    group by side_a.source, side_a.snapshot_id, side_a.pub_year, side_a.region, side_b.region
+    from publication_pairs
+    group by source, snapshot_id, pub_year, region_a, region_b
 ),
 
+-- In every named region exactly when in every pair of them (k regions give k(k-1)/2 pairs).
 publications_in_every_region as (
     select
-        publication_regions.source,
-        publication_regions.snapshot_id,
-        publication_regions.record_id,
-        publication_regions.pub_year
-    from publication_regions
-    cross join named_region_count
+        publication_pairs.source,
+        publication_pairs.snapshot_id,
+        publication_pairs.record_id,
+        publication_pairs.pub_year
+    from publication_pairs
+    cross join region_pair_count
     group by
-        publication_regions.source,
-        publication_regions.snapshot_id,
-        publication_regions.record_id,
-        publication_regions.pub_year,
-        named_region_count.n_named_regions
-    having count(*) = named_region_count.n_named_regions
+        publication_pairs.source,
+        publication_pairs.snapshot_id,
+        publication_pairs.record_id,
+        publication_pairs.pub_year,
+        region_pair_count.n_region_pairs
+    having count(*) = region_pair_count.n_region_pairs
 ),
 
 trilateral_counts as (
@@ -127,5 +120,6 @@ select
         when copublications > 0
             then cast(trilateral_copublications as double) / copublications
     end as share_of_pair_also_trilateral,
+    {{ completeness_columns("series.source", 'series.snapshot_id', 'series.pub_year') }},
     {{ mart_settings_columns() }}
 from series

@@ -31,20 +31,7 @@ editions as (
     from {{ ref('int_patent_editions') }}
 ),
 
-aliases as (
-    select
-        alias_code,
-        country_code
-    from {{ ref('country_code_aliases') }}
-),
-
-regions as (
-    select
-        country_code,
-        region,
-        is_hk_mo
-    from {{ ref('regions') }}
-),
+{{ country_region_lookups() }},
 
 coded_persons as (
     select
@@ -166,12 +153,7 @@ regioned as (
 
 select
     regioned.*,
-    case
-        when regioned.country_code = 'UNKNOWN' then 'UNKNOWN'
-        when regions.region is null then 'OTHER'
-        when regions.is_hk_mo and not {{ bool_var('cn_includes_hk_mo') }} then 'OTHER'
-        else regions.region
-    end as region
+    {{ region_of_country('regioned.country_code', 'regions.region', 'regions.is_hk_mo') }} as region
 from regioned
 left join regions
     on regioned.country_code = regions.country_code

@@ -7,40 +7,15 @@
 -- row for every field group of seed field_groups (0 where none); a period without any has no row.
 with
 
-named_regions as (
-    select region
-    from {{ ref('int_regions') }}
-    where is_named_region
-),
-
-publication_regions as (
-    select
-        publication_regions.source,
-        publication_regions.snapshot_id,
-        publication_regions.record_id,
-        publication_regions.pub_year,
-        publication_regions.region
-    from {{ ref('int_publication_regions') }} as publication_regions
-    inner join named_regions
-        on publication_regions.region = named_regions.region
-    where publication_regions.pub_year >= {{ int_var('first_year') }}
-),
-
 pair_publications as (
     select
-        side_a.source,
-        side_a.snapshot_id,
-        side_a.record_id,
-        side_a.pub_year,
-        side_a.region as region_a,
-        side_b.region as region_b
-    from publication_regions as side_a
-    inner join publication_regions as side_b
-        on
-            side_a.source = side_b.source
-            and side_a.snapshot_id = side_b.snapshot_id
-            and side_a.record_id = side_b.record_id
-            and side_a.region < side_b.region
+        source,
+        snapshot_id,
+        record_id,
+        pub_year,
+        region_a,
+        region_b
+    from {{ ref('int_publication_pairs') }}
 ),
 
 -- Each co-publication once in its year and once in the all-years period.
@@ -162,5 +137,6 @@ select
     cast(pair_copublications as bigint) as pair_copublications,
     cast(copublications_fractional as double) as copublications_fractional,
     cast(copublications_fractional / pair_copublications as double) as share_of_pair,
+    {{ completeness_columns("dense.source", 'dense.snapshot_id', 'dense.pub_year') }},
     {{ mart_settings_columns() }}
 from dense

@@ -23,20 +23,7 @@ institutions as (
     group by institution_key
 ),
 
-aliases as (
-    select
-        alias_code,
-        country_code
-    from {{ ref('country_code_aliases') }}
-),
-
-regions as (
-    select
-        country_code,
-        region,
-        is_hk_mo
-    from {{ ref('regions') }}
-),
+{{ country_region_lookups() }},
 
 coded as (
     select
@@ -52,12 +39,8 @@ select
     cast(coded.institution_name as varchar) as institution_name,
     cast(coded.normalised_country_code as varchar) as country_code,
     cast(
-        case
-            when coded.normalised_country_code = 'UNKNOWN' then 'UNKNOWN'
-            when regions.region is null then 'OTHER'
-            when regions.is_hk_mo and not {{ bool_var('cn_includes_hk_mo') }} then 'OTHER'
-            else regions.region
-        end as varchar
+        {{ region_of_country('coded.normalised_country_code', 'regions.region', 'regions.is_hk_mo') }}
+        as varchar
     ) as region,
     cast(coded.is_resolved as boolean) as is_resolved,
     cast(case when coded.is_resolved then coded.institution_key end as varchar) as ror_id,

@@ -171,6 +171,7 @@ select
     cast(main_partners.partner_name as varchar) as main_partner_name,
     cast(main_partners.partner_country as varchar) as main_partner_country,
     cast(main_partners.partner_copublications as bigint) as main_partner_copublications,
+    {{ completeness_columns("ranked.source", 'ranked.snapshot_id', 'ranked.pub_year') }},
     {{ mart_settings_columns() }}
 from ranked
 inner join pair_totals

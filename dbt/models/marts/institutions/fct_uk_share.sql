@@ -84,5 +84,6 @@ select
         when eu_cn_copublications > 0
             then cast(with_uk_copublications as double) / eu_cn_copublications
     end as share_with_uk,
+    {{ completeness_columns("periods.source", 'periods.snapshot_id', 'periods.pub_year') }},
     {{ mart_settings_columns() }}
 from periods

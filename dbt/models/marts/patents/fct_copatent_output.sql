@@ -93,6 +93,7 @@ select
     editions.include_utility_models,
     editions.impute_countries,
     editions.patent_scope,
+    {{ completeness_columns("'patstat'", 'spine.edition_id', 'spine.filing_year') }},
     {{ mart_settings_columns() }}
 from spine
 inner join editions

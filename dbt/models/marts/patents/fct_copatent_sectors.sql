@@ -80,6 +80,7 @@ select
     editions.include_utility_models,
     editions.impute_countries,
     editions.patent_scope,
+    {{ completeness_columns("'patstat'", 'fields.edition_id', 'fields.filing_year') }},
     {{ mart_settings_columns() }}
 from fields
 inner join year_totals

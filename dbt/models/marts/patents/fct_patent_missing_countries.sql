@@ -85,6 +85,7 @@ select
     editions.include_utility_models,
     editions.impute_countries,
     editions.patent_scope,
+    {{ completeness_columns("'patstat'", 'per_year.edition_id', 'per_year.filing_year') }},
     {{ mart_settings_columns() }}
 from per_year
 inner join editions
