@@ -8,7 +8,7 @@
                                         pull works updated since the last pull from the OpenAlex API
     stiwatch resolve-institutions       resolve organisation strings to institutions (before dbt)
     stiwatch quality [--run-id ID]      Great Expectations checks and the quality report (exit 1: critical)
-    stiwatch publish                    publish the marts as a new serving release, then the figures report
+    stiwatch publish                    quality gate, then a new serving release and the figures report
     stiwatch report                     rebuild the figures report of the current serving release
     stiwatch dbt-docs                   generate the dbt docs into the reports folder
     stiwatch ror-report [args...]       ROR matching precision and recall on a gold set
@@ -82,13 +82,13 @@ def _cmd_resolve_institutions(settings: Settings, _: argparse.Namespace) -> None
     print(f"institutions: {resolve_institutions(settings)}")
 
 
-def _cmd_quality(settings: Settings, args: argparse.Namespace) -> None:
+def _quality_gate(settings: Settings, run_id: str | None) -> None:
+    """Run the checks and print the counts; a critical failure raises (so nothing gets published)."""
     from datetime import UTC, datetime
 
     from stiwatch.quality import raise_if_critical, validate
 
-    run_id = args.run_id or f"cli-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
-    result = validate(settings, run_id)
+    result = validate(settings, run_id or f"cli-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
     print(
         f"quality: {len(result.findings)} checks, {len(result.critical_failures)} critical failures, "
         f"{len(result.warnings)} warnings -> {result.report_paths['summary']}"
@@ -96,10 +96,15 @@ def _cmd_quality(settings: Settings, args: argparse.Namespace) -> None:
     raise_if_critical(result)
 
 
+def _cmd_quality(settings: Settings, args: argparse.Namespace) -> None:
+    _quality_gate(settings, args.run_id)
+
+
 def _cmd_publish(settings: Settings, _: argparse.Namespace) -> None:
     from stiwatch.publish import publish
     from stiwatch.report import build_report
 
+    _quality_gate(settings, run_id=None)  # the same gate as the transform DAG: never publish bad marts
     release = publish(settings)
     print(f"serving release: {release}")
     print(f"figures report: {build_report(settings, release)}")
@@ -171,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     quality.set_defaults(run=_cmd_quality)
     for name, run, text in (
         ("resolve-institutions", _cmd_resolve_institutions, "resolve organisation strings to institutions"),
-        ("publish", _cmd_publish, "publish the marts as a serving release and build the figures report"),
+        ("publish", _cmd_publish, "quality gate, then a serving release and the figures report"),
         ("report", _cmd_report, "rebuild the figures report of the current serving release"),
         ("dbt-docs", _cmd_dbt_docs, "generate the dbt docs into the reports folder"),
     ):
