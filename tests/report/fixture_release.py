@@ -116,6 +116,9 @@ def _patent_rows() -> dict[str, list[dict[str, Any]]]:
     return {"fct_copatent_output": output, "fct_copatent_sectors": sectors, "fct_top_applicants": applicants}
 
 
+COMPLETENESS_COLUMNS = {"is_provisional", "is_incomplete", "completeness_ratio"}
+
+
 def flags_for(row: dict[str, Any]) -> dict[str, bool]:
     """The completeness flags planted in the 'with flags' warehouse (independent of the fallback rules)."""
     year = row.get("pub_year", row.get("filing_year"))
@@ -133,7 +136,9 @@ def build_warehouse(path: Path, *, with_flags: bool, marts: tuple[str, ...] | No
         for mart, mart_rows in rows.items():
             if marts is not None and mart not in marts:
                 continue
-            columns = list(contracts[mart])
+            # The contracts carry the completeness columns now; the "without flags" warehouse stands for a
+            # release built before them, so they are dropped and, with flags, planted from flags_for().
+            columns = [(n, t) for n, t in contracts[mart] if n not in COMPLETENESS_COLUMNS]
             if with_flags and mart in YEARLY_MARTS:
                 columns += FLAG_COLUMNS
                 mart_rows = [{**row, **flags_for(row)} for row in mart_rows]

@@ -71,6 +71,15 @@
     {%- if not execute -%}
         {{ return("NULL") }}
     {%- endif -%}
+    {#- Compiling without a build (dbt compile, docs generate on a fresh warehouse) finds no seed table
+        yet: asked of the catalog itself, not dbt's relation cache, which could be stale mid-build. -#}
+    {%- set seed_exists -%}
+        select count(*) from information_schema.tables
+        where table_schema = '{{ keywords.schema }}' and table_name = '{{ keywords.identifier }}'
+    {%- endset -%}
+    {%- if run_query(seed_exists).columns[0].values()[0] == 0 -%}
+        {{ return("NULL") }}
+    {%- endif -%}
     {%- set pattern = run_query(query).columns[0].values()[0] -%}
     {%- if pattern is none -%}
         {{ return("NULL") }}
