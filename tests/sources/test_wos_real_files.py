@@ -11,6 +11,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from reference.provenance import OLD_US_ADDRESS_PAIRS
+from reference.provenance import PROVENANCE_PAIRS as PAIRS
 from stiwatch import lake, lake_schema
 from stiwatch.sources.wos import ingest_file
 
@@ -58,35 +60,6 @@ WITHOUT_ADDRESSES = {
     "xzy_data_8.txt.gz": 2,
 }
 
-# file name -> (CN+EU27/AC, CN+US, EU27/AC+US) records, from PROVENANCE.md (rough rule: last comma part).
-# metaknowledge differs on purpose: METHOD.md counts old addresses ending in a state + ZIP as US, which
-# adds WOS:A1997YL01500038 (CN-US), WOS:A1983QA36300018 and WOS:A1987K805100002 (EU27/AC-US); see below.
-PAIRS = {
-    "scientopy_wos_2026_04_02_1000.txt.gz": (15, 12, 22),
-    "scientopy_wos_2026_04_02_4000.txt.gz": (9, 18, 18),
-    "scientopy_wos_2026_04_02_4071.txt": (2, 1, 1),
-    "lamatawk_alldb_130.txt": (1, 1, 2),
-    "lamatawk_alldb_217.txt": (1, 3, 2),
-    "lamatawk_alldb_283.txt": (11, 3, 15),
-    "lamatawk_alldb_390.txt": (4, 8, 9),
-    "lamatawk_alldb_68.txt": (2, 2, 4),
-    "lamatawk_savedrecs_tab_no_addresses.txt.gz": (0, 0, 0),
-    "wosanalysis_2.txt.gz": (12, 11, 22),
-    "wo1dnr5_savedrecs.txt.gz": (14, 12, 9),
-    "wo1dnr5_savedrecs-2.txt.gz": (7, 11, 11),
-    "xzy_data_3.txt.gz": (18, 14, 23),
-    "xzy_data_4.txt.gz": (16, 16, 35),
-    "xzy_data_6.txt.gz": (7, 5, 20),
-    "xzy_data_7.txt.gz": (13, 11, 17),
-    "xzy_data_8.txt.gz": (7, 5, 13),
-    "metaknowledge_ManyAuthors.isi.gz": (4, 2, 24),
-    "blacksilicon_savedrecs.txt.gz": (13, 11, 17),
-}
-OLD_US_ADDRESS_PAIRS = {
-    "WOS:A1997YL01500038": ("CN", "US"),
-    "WOS:A1983QA36300018": ("EU27/AC", "US"),
-    "WOS:A1987K805100002": ("EU27/AC", "US"),
-}
 EU27_AC = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
     "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "NO", "CH", "GB",
