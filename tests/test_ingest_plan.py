@@ -138,8 +138,13 @@ def test_verify_reports_every_kind_of_difference(settings: Settings, ingested: P
     report = verify(settings, "wos")
     assert report.snapshots == [f"wos/{SNAPSHOT}"]
     assert len(report.differences) == 4
-    for rel, what in [("_snapshot.json", "new file"), ("a.txt", "content changed"), ("b.txt", "file listed in the manifest"),
-                      ("new.txt", "new file")]:  # fmt: skip
+    expected = {
+        "_snapshot.json": "new file",
+        "a.txt": "content changed",
+        "b.txt": "file listed in the manifest",
+        "new.txt": "new file",
+    }
+    for rel, what in expected.items():
         assert any(f"{ingested / rel}: {what}" in line for line in report.differences), (rel, what)
 
 
