@@ -111,7 +111,7 @@ def test_verify_catches_a_change_that_keeps_size_and_mtime(
     settings: Settings, ingested: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli.main(["verify"]) == 0
-    assert "3 files of 1 snapshots re-hashed, 0 differences" in capsys.readouterr().out
+    assert "3 files in 1 snapshot(s) re-hashed, 0 differences" in capsys.readouterr().out
 
     for rel in ("a.txt", "sub/c.txt"):
         path = ingested / rel

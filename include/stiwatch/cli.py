@@ -86,7 +86,7 @@ def _cmd_verify(settings: Settings, args: argparse.Namespace) -> None:
     for line in report.differences:
         print(line)
     print(
-        f"verify: {report.files_checked} files of {len(report.snapshots)} snapshots re-hashed, "
+        f"verify: {report.files_checked} files in {len(report.snapshots)} snapshot(s) re-hashed, "
         f"{len(report.differences)} differences"
     )
     if report.differences:

@@ -33,7 +33,7 @@ _DOC = """
 ### Ingest {source} snapshots into the lake
 
 Looks for snapshot folders under `landing/{source}/` that have no manifest in `lake/{source}/` yet, parses
-its data files into normalised Parquet (one mapped task per group of files of about
+their data files into normalised Parquet (one mapped task per group of files of about
 `STIWATCH_INGEST_TASK_BYTES`, `STIWATCH_INGEST_PARALLELISM` at a time), then writes the snapshot's manifest,
 which publishes it to dbt. A snapshot whose files changed after ingestion fails the run with the file
 name: land corrections under a new snapshot id, or trigger with `force=true`.
