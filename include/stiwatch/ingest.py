@@ -108,12 +108,13 @@ def ingest_file(settings: Settings, source: str, snapshot_id: str, relative_path
     snap = landing.open_snapshot(settings.landing_dir, source, snapshot_id)
     path = snap.path / relative_path
     started = time.monotonic()
+    before = path.stat()  # taken before either reader starts, so a rewrite during the ingest shows
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
-        fingerprint = hasher.submit(landing.take_fingerprint, path)
+        digest = hasher.submit(landing.sha256_of, path)
         result = parser_for(source).ingest_file(path, relative_path, snapshot_id, settings.lake_dir)
-        taken = fingerprint.result()
-    stat = path.stat()
-    if (stat.st_size, stat.st_mtime_ns) != (taken.bytes, taken.mtime_ns):
+        taken = landing.Fingerprint(bytes=before.st_size, mtime_ns=before.st_mtime_ns, sha256=digest.result())
+    after = path.stat()
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
         raise landing.LandingError(
             f"{path}: the file changed while it was being ingested; let the delivery finish, then re-run"
         )
