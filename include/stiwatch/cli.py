@@ -4,8 +4,9 @@
     stiwatch demo [--records N] [--seed N]
     stiwatch refresh                    ingest DAGs then the transform DAG, through Airflow; prints a summary
     stiwatch ingest <source> [--force]  ingest directly, without Airflow (debugging)
-    stiwatch pull-openalex <snapshot_id> [--max-pages N]
+    stiwatch pull-openalex <snapshot_id> [--max-pages N] [--full]
                                         pull works updated since the last pull from the OpenAlex API
+    stiwatch verify [source] [snapshot] re-hash ingested files against their manifests (exit 1: changed)
     stiwatch resolve-institutions       resolve organisation strings to institutions (before dbt)
     stiwatch quality [--run-id ID]      Great Expectations checks and the quality report (exit 1: critical)
     stiwatch publish                    quality gate, then a new serving release and the figures report
@@ -72,8 +73,24 @@ def _cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
 def _cmd_pull_openalex(settings: Settings, args: argparse.Namespace) -> None:
     from stiwatch.sources.openalex.client import pull_incremental
 
-    folder = pull_incremental(settings, args.snapshot_id, settings.openalex_filter, args.max_pages)
+    folder = pull_incremental(
+        settings, args.snapshot_id, settings.openalex_filter, args.max_pages, full=args.full
+    )
     print(f"openalex pull: {folder} (ingested by the next refresh once complete)")
+
+
+def _cmd_verify(settings: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.verify import SnapshotDifferencesError, verify
+
+    report = verify(settings, args.source, args.snapshot_id)
+    for line in report.differences:
+        print(line)
+    print(
+        f"verify: {report.files_checked} files in {len(report.snapshots)} snapshot(s) re-hashed, "
+        f"{len(report.differences)} differences"
+    )
+    if report.differences:
+        raise SnapshotDifferencesError(f"{len(report.differences)} landed files differ from their manifests")
 
 
 def _cmd_resolve_institutions(settings: Settings, _: argparse.Namespace) -> None:
@@ -170,7 +187,16 @@ def build_parser() -> argparse.ArgumentParser:
     pull = sub.add_parser("pull-openalex", help="pull works from the OpenAlex API into the landing zone")
     pull.add_argument("snapshot_id", help="landing folder name, e.g. 2026-11-29_api (re-run to resume)")
     pull.add_argument("--max-pages", type=int, default=None, help="stop after N pages (resumable)")
+    pull.add_argument(
+        "--full",
+        action="store_true",
+        help="pull every work as a new full base, not a delta since the last pull",
+    )
     pull.set_defaults(run=_cmd_pull_openalex)
+    verify = sub.add_parser("verify", help="re-hash ingested landing files and report every difference")
+    verify.add_argument("source", nargs="?", choices=SOURCES, help="only this source")
+    verify.add_argument("snapshot_id", nargs="?", help="only this snapshot of the source")
+    verify.set_defaults(run=_cmd_verify)
     quality = sub.add_parser("quality", help="run the data-quality checks and write the quality report")
     quality.add_argument("--run-id", default=None, help="id recorded in dq_results (default: cli-<time>)")
     quality.set_defaults(run=_cmd_quality)

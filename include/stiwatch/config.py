@@ -102,6 +102,10 @@ class Settings:
     dq_max_share_openalex_without_country: float = 0.25
     dq_max_share_out_of_scope: float = 0.5
     dq_min_institution_resolution: float = 0.5
+    # Ingest work items (stiwatch.ingest.plan_groups): bytes of landing files per mapped task, and how many
+    # such tasks one DAG run runs at once (read when the DAG is parsed).
+    ingest_task_bytes: int = 2_000_000_000
+    ingest_parallelism: int = 2
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -134,6 +138,8 @@ class Settings:
             ),
             dq_max_share_out_of_scope=_env_float("STIWATCH_DQ_MAX_SHARE_OUT_OF_SCOPE", 0.5),
             dq_min_institution_resolution=_env_float("STIWATCH_DQ_MIN_INSTITUTION_RESOLUTION", 0.5),
+            ingest_task_bytes=_env_int("STIWATCH_INGEST_TASK_BYTES", 2_000_000_000),
+            ingest_parallelism=_env_int("STIWATCH_INGEST_PARALLELISM", 2),
         )
 
     def __post_init__(self) -> None:
@@ -141,6 +147,11 @@ class Settings:
             raise ValueError(
                 f"STIWATCH_SERVING_KEEP_RELEASES={self.serving_keep_releases}: keep at least 1 release "
                 "(the current one)"
+            )
+        if self.ingest_task_bytes < 1 or self.ingest_parallelism < 1:
+            raise ValueError(
+                f"STIWATCH_INGEST_TASK_BYTES={self.ingest_task_bytes}, STIWATCH_INGEST_PARALLELISM="
+                f"{self.ingest_parallelism}: both must be at least 1"
             )
 
     @property

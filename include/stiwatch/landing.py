@@ -1,9 +1,14 @@
 """The landing contract: ``landing/<source>/<snapshot_id>/...`` and the per-snapshot manifest.
 
-A snapshot is ingested once. Its manifest (written last, atomically) records every file's size, sha256 and
-record count; it is the commit marker that makes the snapshot visible to dbt. Re-ingesting skips a
-snapshot that has a manifest unless forced, and a file that changed under an existing snapshot id is an
-error: snapshots are immutable, a new delivery needs a new id.
+A snapshot is ingested once. Its manifest (written last, atomically) records every file's size, mtime,
+sha256 and record count, the hash of its ``_snapshot.json``, and the delivery ``kind`` (``full`` or
+``delta``) with the ``base`` it applies to; it is the commit marker that makes the snapshot visible to dbt.
+Re-ingesting skips a snapshot that has a manifest unless forced, and a file that changed under an existing
+snapshot id is an error: snapshots are immutable, a new delivery needs a new id.
+
+Planning must not re-read what was ingested (hundreds of GB): a file whose size and mtime match its
+manifest entry is taken as unchanged; only a file whose stat differs is hashed (``stiwatch verify``
+re-hashes everything on demand).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,6 +29,10 @@ _LEADING_DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 SNAPSHOT_META = "_snapshot.json"
 PULL_STATE = "_pull_state.json"
 PULL_COMPLETE = "_PULL_COMPLETE"
+FULL, DELTA = "full", "delta"
+# Only OpenAlex delivers increments (API pulls, new updated_date= partitions); a WoS export or a PATSTAT
+# edition is always a whole corpus.
+DELTA_SOURCES = frozenset({"openalex"})
 
 
 class LandingError(ValueError):
@@ -34,11 +44,29 @@ class SnapshotChangedError(LandingError):
 
 
 @dataclass(frozen=True)
+class Fingerprint:
+    """What the manifest records to recognise a file again: stat for the cheap check, sha256 for proof."""
+
+    bytes: int
+    mtime_ns: int
+    sha256: str
+
+    def as_entry(self) -> dict[str, Any]:
+        return {"bytes": self.bytes, "mtime_ns": self.mtime_ns, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
 class Snapshot:
     source: str
     snapshot_id: str
     path: Path
     as_of: date
+    kind: str = FULL
+    declared_base: str | None = None  # a delta's explicit base; None: resolved by ``resolve_base``
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.path.parents[1]
 
     def data_files(self) -> list[str]:
         """Relative paths of the data files, sorted (names starting with '_' or '.' are metadata)."""
@@ -62,6 +90,12 @@ def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def take_fingerprint(path: Path) -> Fingerprint:
+    """Stat first, then hash: a file rewritten while being hashed then shows a newer mtime next time."""
+    stat = path.stat()
+    return Fingerprint(bytes=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=sha256_of(path))
+
+
 def _as_of_from_id(source: str, snapshot_id: str) -> date | None:
     """The as-of date a snapshot id itself states: a leading ``YYYY-MM-DD``, or a PATSTAT edition name."""
     match = _LEADING_DATE_RE.match(snapshot_id)
@@ -80,15 +114,23 @@ def _as_of_from_id(source: str, snapshot_id: str) -> date | None:
     return None
 
 
-def _as_of(path: Path, source: str, snapshot_id: str) -> date:
+def _read_meta(path: Path) -> dict[str, Any] | None:
     meta = path / SNAPSHOT_META
-    if meta.exists():
-        try:
-            return date.fromisoformat(json.loads(meta.read_text(encoding="utf-8"))["as_of"])
-        except (KeyError, ValueError, json.JSONDecodeError) as exc:
-            raise LandingError(
-                f'{meta}: expected JSON with an \'as_of\' date like {{"as_of": "2024-08-27"}} ({exc})'
-            ) from exc
+    if not meta.exists():
+        return None
+    try:
+        payload = json.loads(meta.read_text(encoding="utf-8"))
+        date.fromisoformat(payload["as_of"])
+        return payload
+    except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
+        raise LandingError(
+            f'{meta}: expected JSON with an \'as_of\' date like {{"as_of": "2024-08-27"}} ({exc})'
+        ) from exc
+
+
+def _as_of(path: Path, source: str, snapshot_id: str, meta: dict[str, Any] | None) -> date:
+    if meta is not None:
+        return date.fromisoformat(meta["as_of"])
     from_id = _as_of_from_id(source, snapshot_id)
     if from_id is not None:
         return from_id
@@ -96,6 +138,26 @@ def _as_of(path: Path, source: str, snapshot_id: str) -> date:
     if not mtimes:
         raise LandingError(f"{path}: snapshot folder is empty; drop the export files in it or remove it")
     return datetime.fromtimestamp(max(mtimes), tz=UTC).date()
+
+
+def _kind_and_base(path: Path, source: str, meta: dict[str, Any] | None) -> tuple[str, str | None]:
+    """The delivery kind a ``_snapshot.json`` declares (``full`` without one) and its explicit base."""
+    where = path / SNAPSHOT_META
+    kind = (meta or {}).get("kind", FULL)
+    base = (meta or {}).get("base")
+    if kind not in (FULL, DELTA):
+        raise LandingError(f'{where}: "kind" must be "full" or "delta", not {kind!r}')
+    if kind == DELTA and source not in DELTA_SOURCES:
+        raise LandingError(
+            f'{where}: a {source} delivery is always a whole corpus; remove "kind": "delta" '
+            f"(only {', '.join(sorted(DELTA_SOURCES))} deliveries can be deltas)"
+        )
+    if base is not None and (kind == FULL or not isinstance(base, str) or not SNAPSHOT_ID_RE.match(base)):
+        raise LandingError(
+            f'{where}: "base" names the full snapshot id a delta applies to (letters, digits, "_-.="); '
+            f"got {base!r} on a {kind} delivery. Fix it or remove it"
+        )
+    return kind, base
 
 
 def open_snapshot(landing_dir: Path, source: str, snapshot_id: str) -> Snapshot:
@@ -107,8 +169,16 @@ def open_snapshot(landing_dir: Path, source: str, snapshot_id: str) -> Snapshot:
         )
     if not path.is_dir():
         raise LandingError(f"{path}: no such snapshot folder")
-    as_of = _as_of(path, source, snapshot_id)
-    return Snapshot(source=source, snapshot_id=snapshot_id, path=path, as_of=as_of)
+    meta = _read_meta(path)
+    kind, base = _kind_and_base(path, source, meta)
+    return Snapshot(
+        source=source,
+        snapshot_id=snapshot_id,
+        path=path,
+        as_of=_as_of(path, source, snapshot_id, meta),
+        kind=kind,
+        declared_base=base,
+    )
 
 
 def list_snapshots(landing_dir: Path, source: str) -> list[Snapshot]:
@@ -133,56 +203,157 @@ def read_manifest(lake_dir: Path, source: str, snapshot_id: str) -> dict[str, An
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def check_unchanged(snapshot: Snapshot, manifest: dict[str, Any]) -> None:
-    """Raise if any file of an ingested snapshot differs from its manifest entry (or appeared/vanished)."""
+def ingested_manifests(lake_dir: Path, source: str) -> list[dict[str, Any]]:
+    """Every manifest of a source in the lake (the lake keeps snapshots whose landing folder is gone)."""
+    root = lake_dir / source
+    if not root.is_dir():
+        return []
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(root.glob("snapshot=*/_manifest.json"))]
+
+
+def _full_deliveries(landing_dir: Path, lake_dir: Path, source: str) -> dict[str, date]:
+    """Full deliveries a delta can apply to: ingested ones, and pending ones (a complete landing folder)."""
+    fulls = {
+        m["snapshot_id"]: date.fromisoformat(m["as_of"])
+        for m in ingested_manifests(lake_dir, source)
+        if m.get("kind", FULL) == FULL  # manifests written before deltas existed are fulls
+    }
+    for snap in list_snapshots(landing_dir, source):
+        if snap.kind == FULL and not snap.pull_in_progress:
+            fulls.setdefault(snap.snapshot_id, snap.as_of)
+    return fulls
+
+
+def resolve_base(lake_dir: Path, snapshot: Snapshot) -> str:
+    """The full snapshot a delivery builds on: a full is its own base; a delta names one in
+    ``_snapshot.json``, else applies to the newest full delivery at or before its own (as_of, id)."""
+    if snapshot.kind == FULL:
+        return snapshot.snapshot_id
+    fulls = _full_deliveries(snapshot.landing_dir, lake_dir, snapshot.source)
+    where = snapshot.path / SNAPSHOT_META
+    if snapshot.declared_base is not None:
+        if snapshot.declared_base not in fulls:
+            raise LandingError(
+                f'{where}: "base": {snapshot.declared_base!r} is not a full {snapshot.source} delivery in '
+                f"the landing zone or the lake. Land that full snapshot first, or correct the base"
+            )
+        return snapshot.declared_base
+    here = (snapshot.as_of, snapshot.snapshot_id)
+    earlier = [(as_of, sid) for sid, as_of in fulls.items() if (as_of, sid) <= here]
+    if not earlier:
+        raise LandingError(
+            f"{snapshot.path}: delta delivery (kind 'delta' in {SNAPSHOT_META}) has no full "
+            f"{snapshot.source} snapshot at or before as-of {snapshot.as_of} to apply to. Land the full "
+            f'snapshot first (or pull with --full), or name one with "base" in {SNAPSHOT_META}'
+        )
+    return max(earlier)[1]
+
+
+def _differences(
+    snapshot: Snapshot, manifest: dict[str, Any], rehash: bool
+) -> Iterator[tuple[str, dict[str, Any] | None, Fingerprint | None]]:
+    """Each difference between a snapshot folder and its manifest as (message, entry, fingerprint).
+
+    Without ``rehash`` a file whose size and mtime match its entry is not read; one whose stat differs
+    (or whose entry predates ``mtime_ns``) is hashed and, if the content is the same, yielded with an
+    empty message and its new fingerprint, so the caller can record the new stat.
+    """
+    label = f"{snapshot.source}/{snapshot.snapshot_id}"
     recorded = {f["path"]: f for f in manifest["files"]}
     current = set(snapshot.data_files())
+    # _snapshot.json is metadata that changes what the data means (as-of, kind, base): compared like a
+    # data file, except against manifests written before it was recorded (no "snapshot_json" key).
+    if "snapshot_json" in manifest:
+        if manifest["snapshot_json"] is not None:
+            recorded[SNAPSHOT_META] = manifest["snapshot_json"]
+        if (snapshot.path / SNAPSHOT_META).is_file():
+            current.add(SNAPSHOT_META)
     for rel in sorted(current | set(recorded)):
         where = snapshot.path / rel
-        if rel not in recorded:
-            raise SnapshotChangedError(
-                f"{where}: new file under already-ingested snapshot "
-                f"{snapshot.source}/{snapshot.snapshot_id}. "
-                "Snapshots are immutable: land the new delivery under a new snapshot id "
-                "(or re-ingest this one with --force)."
+        entry = recorded.get(rel)
+        if entry is None:
+            yield (
+                f"{where}: new file under already-ingested snapshot {label}. Snapshots are immutable: land "
+                "the new delivery under a new snapshot id (or re-ingest this one with --force).",
+                None,
+                None,
             )
+            continue
         if rel not in current:
-            raise SnapshotChangedError(
-                f"{where}: file listed in the manifest of {snapshot.source}/{snapshot.snapshot_id} is gone. "
-                "Restore it, or re-ingest with --force."
+            yield (
+                f"{where}: file listed in the manifest of {label} is gone. Restore it, or re-ingest with "
+                "--force.",
+                entry,
+                None,
             )
-        entry = recorded[rel]
-        if where.stat().st_size != entry["bytes"] or sha256_of(where) != entry["sha256"]:
-            raise SnapshotChangedError(
-                f"{where}: content changed since snapshot {snapshot.source}/{snapshot.snapshot_id} was "
-                f"ingested (sha256 was {entry['sha256'][:12]}…). Land the new version under a new snapshot "
-                "id, or re-ingest with --force if the change is a correction."
-            )
+            continue
+        stat = where.stat()
+        if stat.st_size != entry["bytes"]:
+            yield _changed(where, label, entry), entry, None
+            continue
+        if not rehash and stat.st_mtime_ns == entry.get("mtime_ns"):
+            continue
+        now = Fingerprint(bytes=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=sha256_of(where))
+        if now.sha256 != entry["sha256"]:
+            yield _changed(where, label, entry), entry, now
+        elif now.mtime_ns != entry.get("mtime_ns"):
+            yield "", entry, now
+
+
+def _changed(where: Path, label: str, entry: dict[str, Any]) -> str:
+    return (
+        f"{where}: content changed since snapshot {label} was ingested (sha256 was "
+        f"{entry['sha256'][:12]}…, {entry['bytes']} bytes). Land the new version under a new snapshot id, "
+        "or re-ingest with --force if the change is a correction."
+    )
+
+
+def check_unchanged(lake_dir: Path, snapshot: Snapshot, manifest: dict[str, Any]) -> None:
+    """Raise on the first file of an ingested snapshot that differs from its manifest (or appeared or
+    vanished). Reads only files whose size or mtime changed; a touched but identical file gets its new
+    mtime recorded, so it is hashed once, not on every plan."""
+    restamped = False
+    for message, entry, now in _differences(snapshot, manifest, rehash=False):
+        if message:
+            raise SnapshotChangedError(message)
+        if entry is not None and now is not None:
+            entry["mtime_ns"] = now.mtime_ns
+            restamped = True
+    if restamped:
+        lake.write_json_atomic(manifest, manifest_path(lake_dir, snapshot.source, snapshot.snapshot_id))
+
+
+def differences(snapshot: Snapshot, manifest: dict[str, Any]) -> list[str]:
+    """Every difference between an ingested snapshot and its manifest, re-hashing every file."""
+    return [message for message, _, _ in _differences(snapshot, manifest, rehash=True) if message]
 
 
 def pending_snapshots(landing_dir: Path, lake_dir: Path, source: str, force: bool = False) -> list[Snapshot]:
-    """Snapshots that need ingesting: no manifest yet (or all, when forced). Raises on changed files."""
+    """Snapshots that need ingesting: no manifest yet (or all, when forced). Raises on changed files
+    and on a delta with no base to apply to."""
     pending = []
     for snap in list_snapshots(landing_dir, source):
         if snap.pull_in_progress:
             continue
         manifest = read_manifest(lake_dir, source, snap.snapshot_id)
         if manifest is None or force:
+            resolve_base(lake_dir, snap)
             pending.append(snap)
         else:
-            check_unchanged(snap, manifest)
+            check_unchanged(lake_dir, snap, manifest)
     return pending
 
 
-def file_entry(snapshot: Snapshot, relative_path: str, parse_result: dict[str, Any]) -> dict[str, Any]:
-    """The manifest entry of one ingested file: size and hash plus what the parser reported."""
-    path = snapshot.path / relative_path
-    return {
-        "path": relative_path,
-        "bytes": path.stat().st_size,
-        "sha256": sha256_of(path),
-        **parse_result,
-    }
+def file_entry(
+    snapshot: Snapshot,
+    relative_path: str,
+    parse_result: dict[str, Any],
+    fingerprint: Fingerprint | None = None,
+) -> dict[str, Any]:
+    """The manifest entry of one ingested file: its fingerprint (taken here unless the ingest already
+    took it while parsing) plus what the parser reported."""
+    taken = fingerprint or take_fingerprint(snapshot.path / relative_path)
+    return {"path": relative_path, **taken.as_entry(), **parse_result}
 
 
 def write_manifest(lake_dir: Path, snapshot: Snapshot, file_entries: list[dict[str, Any]]) -> Path:
@@ -193,12 +364,16 @@ def write_manifest(lake_dir: Path, snapshot: Snapshot, file_entries: list[dict[s
         raise LandingError(
             f"{snapshot.path}: not every file was ingested ({', '.join(missing[:5])}); re-run the ingest"
         )
+    meta = snapshot.path / SNAPSHOT_META
     payload = {
         "source": snapshot.source,
         "snapshot_id": snapshot.snapshot_id,
         "as_of": snapshot.as_of.isoformat(),
+        "kind": snapshot.kind,
+        "base": resolve_base(lake_dir, snapshot),
         "ingested_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
         "records": sum(int(e.get("records", 0)) for e in entries),
+        "snapshot_json": take_fingerprint(meta).as_entry() if meta.is_file() else None,
         "files": entries,
     }
     return lake.write_json_atomic(payload, manifest_path(lake_dir, snapshot.source, snapshot.snapshot_id))

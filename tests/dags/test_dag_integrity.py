@@ -25,6 +25,8 @@ EXPECTED_DAGS = {
     "stiwatch_pull_openalex",
 }
 
+INGEST_PARALLELISM = 7  # not the default (2): proves the setting, not a literal, reaches the DAG
+
 _PARSE = """
 import json, sys, time
 started = time.monotonic()
@@ -41,7 +43,12 @@ print("RESULT " + json.dumps({
             "doc_md": dag.doc_md or "",
             "max_active_runs": dag.max_active_runs,
             "tasks": {
-                t.task_id: {"retries": t.retries, "pool": t.pool, "outlets": [o.uri for o in t.outlets]}
+                t.task_id: {
+                    "retries": t.retries,
+                    "pool": t.pool,
+                    "outlets": [o.uri for o in t.outlets],
+                    "max_active_tis_per_dagrun": t.max_active_tis_per_dagrun,
+                }
                 for t in dag.tasks
             },
         }
@@ -62,6 +69,7 @@ def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "STIWATCH_DATA_DIR": str(tmp_path_factory.mktemp("empty_data_root")),
         "DO_NOT_TRACK": "1",
         "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        "STIWATCH_INGEST_PARALLELISM": str(INGEST_PARALLELISM),
     }
     env.pop("STIWATCH_WAREHOUSE", None)
     proc = subprocess.run(
@@ -119,7 +127,7 @@ def test_ingest_dags_map_files_and_publish_an_asset(parsed: dict) -> None:
     for source in ("wos", "openalex", "patstat"):
         assert set(parsed["dags"][f"stiwatch_ingest_{source}"]["tasks"]) == {
             "plan",
-            "ingest_file",
+            "ingest_files",
             "snapshots",
             "finalize",
             "publish",
@@ -127,6 +135,7 @@ def test_ingest_dags_map_files_and_publish_an_asset(parsed: dict) -> None:
         tasks = parsed["dags"][f"stiwatch_ingest_{source}"]["tasks"]
         assert tasks["publish"]["outlets"] == [f"stiwatch://lake/{source}"]
         assert all(not t["outlets"] for task_id, t in tasks.items() if task_id != "publish")
+        assert tasks["ingest_files"]["max_active_tis_per_dagrun"] == INGEST_PARALLELISM
 
 
 def test_dag_files_are_thin() -> None:

@@ -48,3 +48,21 @@ def test_pull_task_lands_a_complete_snapshot(
     data = tmp_path / "data"
     (snapshot,) = landing.pending_snapshots(data / "landing", data / "lake", "openalex")
     assert snapshot.snapshot_id == "2026-01-05_api"
+
+
+def test_a_forced_full_pull_ignores_the_last_pull(
+    httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STIWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("STIWATCH_OPENALEX_BASE_URL", httpserver.url_for("").rstrip("/"))
+    monkeypatch.setenv("STIWATCH_OPENALEX_FILTER", "publication_year:>2020")
+    page = {"meta": {"count": 2, "per_page": 200, "next_cursor": None}, "results": WORKS}
+    httpserver.expect_request("/works").respond_with_json(page)
+
+    tasks.pull_openalex("2026-01-05_api")
+    tasks.pull_openalex("2026-01-12_api_full", full=True)
+
+    filters = [request.args["filter"] for request, _ in httpserver.log]
+    assert filters == ["publication_year:>2020", "publication_year:>2020"]  # no from_updated_date
+    landing_dir = tmp_path / "data" / "landing"
+    assert landing.open_snapshot(landing_dir, "openalex", "2026-01-12_api_full").kind == "full"

@@ -238,10 +238,75 @@ def test_incremental_pull_starts_at_the_newest_completed_pull(
         (root / snapshot_id / landing.SNAPSHOT_META).write_text(json.dumps({"as_of": as_of}))
         if complete:
             (root / snapshot_id / landing.PULL_COMPLETE).write_text("")
-    assert client.latest_completed_pull_as_of(api_settings.landing_dir) == date(2024, 3, 1)
+    assert client.latest_completed_pull(api_settings.landing_dir).snapshot_id == "newer"
 
     pull_incremental(api_settings, SNAPSHOT, FILTERS, max_pages=1, sleep=Sleeps())
     assert api.requests[0]["filter"] == FILTERS + ",from_updated_date:2024-03-01"
+
+
+def test_first_pull_is_a_full_base_and_later_pulls_are_deltas_onto_it(
+    api: FakeOpenAlex, api_settings: Settings, served_pages: list[bytes]
+) -> None:
+    works = sum(len(work_ids(body)) for body in served_pages)
+    root = api_settings.landing_dir / "openalex"
+
+    pull_incremental(api_settings, "2026-05-01_api", FILTERS, sleep=Sleeps())
+    assert api.requests[0]["filter"] == FILTERS  # everything matching the scope
+    assert json.loads((root / "2026-05-01_api" / landing.SNAPSHOT_META).read_text())["kind"] == "full"
+
+    api.requests.clear()
+    pull_incremental(api_settings, "2026-05-08_api", FILTERS, sleep=Sleeps())
+    assert api.requests[0]["filter"] == f"{FILTERS},from_updated_date:{date.today().isoformat()}"
+    meta = json.loads((root / "2026-05-08_api" / landing.SNAPSHOT_META).read_text())
+    assert (meta["kind"], meta["base"]) == ("delta", "2026-05-01_api")
+
+    pull_incremental(api_settings, "2026-05-15_api", FILTERS, sleep=Sleeps())  # a delta's base is the full
+    meta = json.loads((root / "2026-05-15_api" / landing.SNAPSHOT_META).read_text())
+    assert (meta["kind"], meta["base"]) == ("delta", "2026-05-01_api")
+
+    assert ingest.ingest_source(api_settings, "openalex") == [
+        "2026-05-01_api",
+        "2026-05-08_api",
+        "2026-05-15_api",
+    ]
+    manifests = {
+        sid: landing.read_manifest(api_settings.lake_dir, "openalex", sid)
+        for sid in ("2026-05-01_api", "2026-05-08_api", "2026-05-15_api")
+    }
+    assert {sid: (m["kind"], m["base"], m["records"]) for sid, m in manifests.items()} == {
+        "2026-05-01_api": ("full", "2026-05-01_api", works),
+        "2026-05-08_api": ("delta", "2026-05-01_api", works),
+        "2026-05-15_api": ("delta", "2026-05-01_api", works),
+    }
+
+    api.requests.clear()
+    pull_incremental(api_settings, "2026-05-22_full", FILTERS, full=True, sleep=Sleeps())
+    assert "from_updated_date" not in api.requests[0]["filter"]
+    meta = json.loads((root / "2026-05-22_full" / landing.SNAPSHOT_META).read_text())
+    assert meta["kind"] == "full" and "base" not in meta
+    # The next scheduled pull builds on the newest pull, the forced full.
+    pull_incremental(api_settings, "2026-05-29_api", FILTERS, max_pages=1, sleep=Sleeps())
+    state = json.loads((root / "2026-05-29_api" / landing.PULL_STATE).read_text())
+    assert state["base"] == "2026-05-22_full"
+
+
+def test_pull_shows_progress_in_log_lines(
+    api: FakeOpenAlex,
+    api_settings: Settings,
+    served_pages: list[bytes],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from stiwatch import progress
+
+    monkeypatch.setattr(progress, "LOG_EVERY_SECONDS", 0.0)
+    caplog.set_level(logging.INFO, logger="stiwatch.progress")
+    pull_works(api_settings, SNAPSHOT, FILTERS, None, None, sleep=Sleeps())
+    lines = [r.getMessage() for r in caplog.records if r.name == "stiwatch.progress"]
+    works = sum(len(work_ids(body)) for body in served_pages)
+    assert len(lines) == len(served_pages) + 1  # one per page, then the last word
+    assert lines[-1].startswith(f"pull openalex/{SNAPSHOT}: {len(served_pages)} files, {works:,} records, ")
+    assert "records/s" in lines[-1]
 
 
 def test_scope_filter_setting(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,8 @@
 """One factory for the per-source ingest DAGs (``stiwatch_ingest_wos``, ``stiwatch_ingest_openalex``).
 
-plan (pending snapshot files) -> ingest_file (mapped, one task per file) -> finalize (mapped, one per
-snapshot: writes the manifest) -> publish (emits the lake Asset). With nothing pending, ``plan`` skips
+plan (pending files grouped by size, ``STIWATCH_INGEST_TASK_BYTES``) -> ingest_files (mapped, one task per
+group, ``STIWATCH_INGEST_PARALLELISM`` at once) -> finalize (mapped, one per snapshot: writes the manifest)
+-> publish (emits the lake Asset). With nothing pending, ``plan`` skips
 and so does everything after it: no Asset event, the transform DAG is not triggered.
 """
 
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 from airflow.sdk import DAG, Param, dag, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
+from stiwatch.config import Settings
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset
 
@@ -31,7 +33,8 @@ _DOC = """
 ### Ingest {source} snapshots into the lake
 
 Looks for snapshot folders under `landing/{source}/` that have no manifest in `lake/{source}/` yet, parses
-each data file into normalised Parquet (one mapped task per file), then writes the snapshot's manifest,
+their data files into normalised Parquet (one mapped task per group of files of about
+`STIWATCH_INGEST_TASK_BYTES`, `STIWATCH_INGEST_PARALLELISM` at a time), then writes the snapshot's manifest,
 which publishes it to dbt. A snapshot whose files changed after ingestion fails the run with the file
 name: land corrections under a new snapshot id, or trigger with `force=true`.
 
@@ -50,6 +53,8 @@ def _no_retry_on_bad_data(call: Callable[[], T]) -> T:
 
 
 def build_ingest_dag(source: str) -> DAG:
+    parallelism = Settings.from_env().ingest_parallelism  # parse time: the scheduler enforces it
+
     @dag(
         dag_id=f"stiwatch_ingest_{source}",
         schedule="@hourly",
@@ -64,20 +69,20 @@ def build_ingest_dag(source: str) -> DAG:
     )
     def ingest() -> None:
         @task
-        def plan(params: dict[str, Any] | None = None) -> list[dict[str, str]]:
+        def plan(params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
             force = bool((params or {}).get("force"))
-            items = _no_retry_on_bad_data(lambda: tasks.plan_files(source, force=force))
-            if not items:
+            groups = _no_retry_on_bad_data(lambda: tasks.plan_groups(source, force=force))
+            if not groups:
                 raise AirflowSkipException(f"no pending {source} snapshots in the landing zone")
-            return items
+            return groups
 
-        @task(max_active_tis_per_dagrun=2)
-        def ingest_file(item: dict[str, str]) -> dict[str, Any]:
-            return _no_retry_on_bad_data(lambda: tasks.ingest_one(item))
+        @task(max_active_tis_per_dagrun=parallelism)
+        def ingest_files(group: dict[str, Any]) -> dict[str, Any]:
+            return _no_retry_on_bad_data(lambda: tasks.ingest_group(group))
 
         @task
-        def snapshots(items: list[dict[str, str]]) -> list[str]:
-            return tasks.snapshot_ids(items)
+        def snapshots(groups: list[dict[str, Any]]) -> list[str]:
+            return tasks.snapshot_ids(groups)
 
         @task
         def finalize(snapshot_id: str, results: list[dict[str, Any]]) -> str:
@@ -87,9 +92,9 @@ def build_ingest_dag(source: str) -> DAG:
         def publish(manifests: list[str]) -> list[str]:
             return sorted(manifests)
 
-        items = plan()
-        results = ingest_file.expand(item=items)
-        manifests = finalize.partial(results=results).expand(snapshot_id=snapshots(items))
+        groups = plan()
+        results = ingest_files.expand(group=groups)
+        manifests = finalize.partial(results=results).expand(snapshot_id=snapshots(groups))
         publish(manifests)
 
     return ingest()

@@ -11,39 +11,39 @@ from typing import Any
 from stiwatch.config import Settings
 
 
-def plan_files(source: str, force: bool = False) -> list[dict[str, str]]:
-    """One work item per data file of every pending snapshot (empty: nothing to do)."""
+def plan_groups(source: str, force: bool = False) -> list[dict[str, Any]]:
+    """Work items ``{source, snapshot_id, paths, bytes}`` of the pending snapshots (empty: nothing to do)."""
     from stiwatch import ingest
 
-    return ingest.plan(Settings.from_env(), source, force=force)
+    return ingest.plan_groups(Settings.from_env(), source, force=force)
 
 
-def ingest_one(item: dict[str, str]) -> dict[str, Any]:
-    """Parse one landing file into the lake; return its manifest entry tagged with its snapshot id."""
+def ingest_group(group: dict[str, Any]) -> dict[str, Any]:
+    """Parse one work item's files into the lake; return their manifest entries and the snapshot id."""
     from stiwatch import ingest
 
-    entry = ingest.ingest_file(Settings.from_env(), item["source"], item["snapshot_id"], item["path"])
-    return {"snapshot_id": item["snapshot_id"], "entry": entry}
+    return {"snapshot_id": group["snapshot_id"], "entries": ingest.ingest_group(Settings.from_env(), group)}
 
 
-def snapshot_ids(items: list[dict[str, str]]) -> list[str]:
-    return sorted({item["snapshot_id"] for item in items})
+def snapshot_ids(groups: list[dict[str, Any]]) -> list[str]:
+    return sorted({group["snapshot_id"] for group in groups})
 
 
 def finalize_snapshot(source: str, snapshot_id: str, results: list[dict[str, Any]]) -> str:
-    """Write the manifest of one snapshot from its files' results; return the manifest path."""
+    """Write the manifest of one snapshot from its work items' results; return the manifest path."""
     from stiwatch import ingest
 
-    entries = [r["entry"] for r in results if r["snapshot_id"] == snapshot_id]
+    entries = [e for r in results if r["snapshot_id"] == snapshot_id for e in r["entries"]]
     return ingest.finalize(Settings.from_env(), source, snapshot_id, entries)
 
 
-def pull_openalex(snapshot_id: str) -> str:
-    """Pull works updated since the newest completed pull into ``landing/openalex/<snapshot_id>``."""
+def pull_openalex(snapshot_id: str, full: bool = False) -> str:
+    """Pull works into ``landing/openalex/<snapshot_id>``: a delta of the works updated since the newest
+    completed pull, or (first pull, or ``full``) every work matching the filter."""
     from stiwatch.sources.openalex.client import pull_incremental
 
     settings = Settings.from_env()
-    return str(pull_incremental(settings, snapshot_id, settings.openalex_filter))
+    return str(pull_incremental(settings, snapshot_id, settings.openalex_filter, full=full))
 
 
 # --- transform DAG ------------------------------------------------------------------------------

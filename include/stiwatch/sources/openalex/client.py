@@ -16,7 +16,10 @@ page ``{"meta", "results"}``), so the ingest reads API pulls and hand-saved page
   returns no next cursor, ``_snapshot.json`` (``as_of`` = the day the pull started, so the next incremental
   pull overlaps rather than misses changes made during this one) and ``_PULL_COMPLETE`` are written. Until
   then the ingest skips the folder.
-- Incremental: ``pull_incremental`` uses the ``as_of`` of the newest completed pull as ``from_updated_date``.
+- Base and deltas: a pull without ``from_updated_date`` is a ``full`` delivery (a new base); one with it is a
+  ``delta`` (``kind`` and ``base`` in ``_snapshot.json``, see the landing contract). ``pull_incremental``
+  lands the first pull (or a forced ``full=True`` re-pull) as a full, later ones as deltas from the
+  ``as_of`` of the newest completed pull onto that pull's base.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import requests
 
 from stiwatch import lake, landing
 from stiwatch.config import Settings
+from stiwatch.progress import Progress, track
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,7 @@ class PullState:
     filters: str
     from_updated_date: str | None
     started_on: str
+    base: str | None = None  # a delta's base snapshot id (None: full, or resolved by the landing rule)
 
     @classmethod
     def read(cls, path: Path) -> PullState:
@@ -197,7 +202,9 @@ class _PageFetcher:
         return page
 
 
-def _start_or_resume(folder: Path, filters: str, from_updated_date: date | None) -> PullState:
+def _start_or_resume(
+    folder: Path, filters: str, from_updated_date: date | None, base: str | None
+) -> PullState:
     state_path = folder / landing.PULL_STATE
     wanted_since = from_updated_date.isoformat() if from_updated_date else None
     if not state_path.exists():
@@ -206,7 +213,7 @@ def _start_or_resume(folder: Path, filters: str, from_updated_date: date | None)
                 f"{folder}: folder exists without {landing.PULL_STATE}; it is not a pull of ours. "
                 "Choose another snapshot id"
             )
-        return PullState("*", 0, filters, wanted_since, date.today().isoformat())
+        return PullState("*", 0, filters, wanted_since, date.today().isoformat(), base)
     state = PullState.read(state_path)
     if (state.filters, state.from_updated_date) != (filters, wanted_since):
         raise OpenAlexPullError(
@@ -224,9 +231,12 @@ def _write_page(folder: Path, page_no: int, body: bytes) -> None:
 
 def _complete(folder: Path, state: PullState) -> None:
     description = f"OpenAlex API pull, filter={state.filters!r}, from_updated_date={state.from_updated_date}"
-    lake.write_json_atomic(
-        {"as_of": state.started_on, "description": description}, folder / landing.SNAPSHOT_META
-    )
+    meta: dict[str, Any] = {"as_of": state.started_on, "description": description}
+    # Only works updated since a date: a delta on the corpus pulled before, never a corpus of its own.
+    meta["kind"] = landing.DELTA if state.from_updated_date else landing.FULL
+    if state.from_updated_date and state.base:
+        meta["base"] = state.base
+    lake.write_json_atomic(meta, folder / landing.SNAPSHOT_META)
     with lake.atomic_path(folder / landing.PULL_COMPLETE) as tmp:
         tmp.write_text(f"{state.pages_written} pages\n", encoding="utf-8")
 
@@ -238,20 +248,22 @@ def pull_works(
     from_updated_date: date | None = None,
     max_pages: int | None = None,
     *,
+    base: str | None = None,
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Path:
     """Pull works into ``landing/openalex/<snapshot_id>/``; resume an unfinished pull; return the folder.
 
-    ``max_pages`` bounds the pages fetched by this call (the pull stays resumable); ``sleep`` is injectable
-    so tests do not wait.
+    With ``from_updated_date`` the pull lands as a delta onto ``base`` (None: the landing rule picks the
+    newest earlier full). ``max_pages`` bounds the pages fetched by this call (the pull stays resumable);
+    ``sleep`` is injectable so tests do not wait.
     """
     if not landing.SNAPSHOT_ID_RE.match(snapshot_id):
         raise OpenAlexPullError(
             f"snapshot id {snapshot_id!r}: may only hold letters, digits, '_', '-', '.' and '='"
         )
     folder = settings.landing_dir / SOURCE / snapshot_id
-    state = _start_or_resume(folder, filters, from_updated_date)
+    state = _start_or_resume(folder, filters, from_updated_date, base)
     if (folder / landing.PULL_COMPLETE).exists():
         log.info("OpenAlex pull %s is already complete (%d pages)", snapshot_id, state.pages_written)
         return folder
@@ -261,6 +273,7 @@ def pull_works(
     with ExitStack() as stack:
         http = session or stack.enter_context(requests.Session())  # close only a session we opened
         stack.enter_context(_redacting_urllib3_logs(redact))
+        progress = stack.enter_context(track(f"pull openalex/{snapshot_id}"))
         fetcher = _PageFetcher(settings, _full_filter(filters, from_updated_date), http, sleep, redact)
         while state.next_cursor is not None:
             if max_pages is not None and pages_this_run >= max_pages:
@@ -276,23 +289,31 @@ def pull_works(
             state = replace(state, next_cursor=page["meta"].get("next_cursor"), pages_written=page_no)
             lake.write_json_atomic(asdict(state), folder / landing.PULL_STATE)
             pages_this_run += 1
-            log.info("OpenAlex pull %s: page %d (%d works)", snapshot_id, page_no, len(page["results"]))
+            _advance(progress, page, already_pulled=state.pages_written - pages_this_run)
+            log.debug("OpenAlex pull %s: page %d (%d works)", snapshot_id, page_no, len(page["results"]))
     _complete(folder, state)
     log.info("OpenAlex pull %s complete: %d pages", snapshot_id, state.pages_written)
     return folder
 
 
-def latest_completed_pull_as_of(landing_dir: Path, exclude: str | None = None) -> date | None:
-    """The as-of date of the newest completed API pull under ``landing/openalex`` (``exclude`` skipped)."""
+def _advance(progress: Progress, page: dict[str, Any], already_pulled: int) -> None:
+    """Count one page; the first one tells how many works the query matches (the time-left estimate)."""
+    if progress.total_work is None and isinstance(page["meta"].get("count"), int):
+        progress.set_total_work(max(page["meta"]["count"] - already_pulled * PER_PAGE, 0))
+    progress.advance(files=1, records=len(page["results"]), work=len(page["results"]))
+
+
+def latest_completed_pull(landing_dir: Path, exclude: str | None = None) -> landing.Snapshot | None:
+    """The newest (as_of, id) completed API pull under ``landing/openalex`` (``exclude`` skipped)."""
     root = landing_dir / SOURCE
     if not root.is_dir():
         return None
-    dates = [
-        landing.open_snapshot(landing_dir, SOURCE, folder.name).as_of
+    pulls = [
+        landing.open_snapshot(landing_dir, SOURCE, folder.name)
         for folder in root.iterdir()
         if folder.name != exclude and (folder / landing.PULL_COMPLETE).exists()
     ]
-    return max(dates, default=None)
+    return max(pulls, key=lambda snap: (snap.as_of, snap.snapshot_id), default=None)
 
 
 def pull_incremental(
@@ -301,9 +322,17 @@ def pull_incremental(
     filters: str,
     max_pages: int | None = None,
     *,
+    full: bool = False,
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Path:
-    """Pull works updated since the newest completed pull (everything when there is none)."""
-    since = latest_completed_pull_as_of(settings.landing_dir, exclude=snapshot_id)
-    return pull_works(settings, snapshot_id, filters, since, max_pages, session=session, sleep=sleep)
+    """The scheduled pull: everything matching ``filters`` as a full delivery when there is no completed
+    pull yet (or ``full``); else a delta of the works updated since the newest completed pull's as-of,
+    onto that pull's base."""
+    last = None if full else latest_completed_pull(settings.landing_dir, exclude=snapshot_id)
+    if last is None:
+        return pull_works(settings, snapshot_id, filters, None, max_pages, session=session, sleep=sleep)
+    base = landing.resolve_base(settings.lake_dir, last)
+    return pull_works(
+        settings, snapshot_id, filters, last.as_of, max_pages, base=base, session=session, sleep=sleep
+    )
