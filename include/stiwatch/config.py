@@ -13,6 +13,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+# The dbt model built from the quality step's findings files (rebuilt right after each quality run).
+DQ_RESULTS_MODEL = "dq_results"
 
 SOURCES = ("wos", "openalex", "patstat")
 
@@ -152,6 +154,11 @@ class Settings:
         return self.data_dir / "lake"
 
     @property
+    def quality_results_dir(self) -> Path:
+        """One Parquet file of findings per quality run (read by dbt into ``dq_results``)."""
+        return self.data_dir / "quality" / "results"
+
+    @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
 
@@ -159,6 +166,7 @@ class Settings:
         """The counting settings handed to dbt (recorded on every mart row)."""
         return {
             "lake_dir": str(self.lake_dir),
+            "quality_results_dir": str(self.quality_results_dir),
             "first_year": self.first_year,
             "cn_includes_hk_mo": self.cn_includes_hk_mo,
             "include_utility_models": self.include_utility_models,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from stiwatch import lake
+from stiwatch.errors import DataError
 
 SNAPSHOT_ID_RE = re.compile(r"^[A-Za-z0-9_.=-]+$")
 _LEADING_DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
@@ -25,7 +26,7 @@ PULL_STATE = "_pull_state.json"
 PULL_COMPLETE = "_PULL_COMPLETE"
 
 
-class LandingError(ValueError):
+class LandingError(DataError):
     """Bad landing-zone content; the message names the path and what to do."""
 
 

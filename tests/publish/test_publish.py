@@ -54,6 +54,7 @@ def test_release_holds_every_mart_with_the_warehouse_rows(settings: Settings, wa
     assert meta["release_id"] == release.name
     assert meta["row_counts"] == {
         "dim_country": 1,
+        "dim_snapshot": 3,
         "dq_results": 1,
         "fct_copatent_output": 2,
         "fct_region_output": 3,
