@@ -13,8 +13,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
-# The dbt model built from the quality step's findings files (rebuilt right after each quality run).
-DQ_RESULTS_MODEL = "dq_results"
+# dbt selection that brings the quality step's findings files into the mart dq_results (run right after
+# each quality run): the model and its staging view, with their tests.
+DQ_RESULTS_SELECTION = "+dq_results"
 
 SOURCES = ("wos", "openalex", "patstat")
 

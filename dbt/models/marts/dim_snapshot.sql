@@ -2,8 +2,8 @@
 -- it is the newest of its source, the records the ingest counted, and the counting settings the marts of
 -- this build apply to it. Publishing reads its release metadata from here (publish/release.py).
 -- Publication settings (scope) are NULL on PATSTAT rows, patent settings on publication rows: each row
--- carries the settings that shape its numbers. The patent settings come from int_patent_editions, the one
--- place that renders them.
+-- carries the settings that shape its numbers. The settings are rendered where every other mart gets them:
+-- macro mart_settings_columns (and int_patent_editions for the patent settings).
 with
 
 snapshots as (
@@ -15,6 +15,10 @@ snapshots as (
         ingested_at,
         snapshot_records
     from {{ ref('stg_lake__snapshots') }}
+),
+
+build as (
+    select {{ mart_settings_columns() }}
 ),
 
 editions as (
@@ -34,11 +38,17 @@ settled as (
         snapshots.is_current,
         snapshots.ingested_at,
         snapshots.snapshot_records,
-        editions.edition_id is not null as is_patent_edition,
+        build.first_year,
+        build.cn_includes_hk_mo,
         editions.include_utility_models,
         editions.impute_countries,
-        editions.patent_scope
+        editions.patent_scope,
+        build.built_at,
+        build.dbt_invocation_id,
+        case when editions.edition_id is null then build.scope_version end as scope_version,
+        case when editions.edition_id is null then build.scope_filter end as scope_filter
     from snapshots
+    cross join build
     left join editions
         on
             snapshots.source = 'patstat'
@@ -52,17 +62,13 @@ select
     is_current,
     ingested_at,
     snapshot_records,
-    cast({{ stiwatch.int_var('first_year') }} as integer) as first_year,
-    {{ stiwatch.bool_var('cn_includes_hk_mo') }} as cn_includes_hk_mo,
-    case
-        when not is_patent_edition then cast({{ stiwatch.scope_version_literal() }} as varchar)
-    end as scope_version,
-    case
-        when not is_patent_edition then cast('{{ stiwatch.scope_filter_setting() }}' as varchar)
-    end as scope_filter,
+    first_year,
+    cn_includes_hk_mo,
+    scope_version,
+    scope_filter,
     include_utility_models,
     impute_countries,
     patent_scope,
-    {{ dbt.current_timestamp() }} as built_at,
-    '{{ invocation_id }}' as dbt_invocation_id
+    built_at,
+    dbt_invocation_id
 from settled

@@ -25,7 +25,7 @@ from cosmos import ProfileConfig
 from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
-from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_MODEL, SOURCES, Settings
+from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_SELECTION, SOURCES, Settings
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
@@ -57,7 +57,7 @@ same way again); retries are for transient errors such as a locked file.
 
 
 _DQ_RESULTS_DOC = """
-`dbt build --select dq_results`: rebuilds the mart `dq_results` from every quality run's Parquet file,
+`dbt build --select +dq_results`: rebuilds the mart `dq_results` from every quality run's Parquet file,
 so the release published next holds the findings of the run that let it through. Runs after
 `quality_check` whatever its outcome (`all_done`): a run that failed the gate is recorded too; publishing
 still waits for the gate to pass.
@@ -106,7 +106,7 @@ def build_transform_dag() -> DAG:
         dq_results = _dbt_build(
             settings,
             task_id="dbt_build_dq_results",
-            select=DQ_RESULTS_MODEL,
+            select=DQ_RESULTS_SELECTION,
             trigger_rule="all_done",
             doc_md=_DQ_RESULTS_DOC,
         )

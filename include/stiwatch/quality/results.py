@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from stiwatch.config import DQ_RESULTS_MODEL, Settings
+from stiwatch.config import DQ_RESULTS_SELECTION, Settings
 from stiwatch.lake import atomic_path
 
 CRITICAL = "critical"
@@ -126,4 +126,4 @@ def build_dq_results(settings: Settings) -> None:
     selection through Cosmos). Call it after ``write_results``, before publishing."""
     from stiwatch.transform import run_dbt
 
-    run_dbt(settings, "build", "--select", DQ_RESULTS_MODEL)
+    run_dbt(settings, "build", "--select", DQ_RESULTS_SELECTION)
