@@ -13,11 +13,11 @@
 {% macro quality_results() %}
     {#-
         The quality step's findings: one Parquet file per run under var quality_results_dir
-        (`run_id=<run>/results.parquet`), typed as declared in staging/quality/_quality__sources.yml; an
+        (`<run>-<hash>.parquet`), typed as declared in staging/quality/_quality__sources.yml; an
         empty relation of that shape before the first quality run.
     -#}
     {%- set declared = source('quality', 'results') -%}  {#- registers the lineage; not rendered -#}
-    {%- set pattern = (var('quality_results_dir') ~ '/run_id=*/results.parquet') | replace("'", "''") -%}
+    {%- set pattern = (var('quality_results_dir') ~ '/*.parquet') | replace("'", "''") -%}
     {{ return(stiwatch.declared_files('quality', 'results', pattern)) }}
 {% endmacro %}
 

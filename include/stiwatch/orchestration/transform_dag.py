@@ -48,7 +48,7 @@ Unresolved strings are kept as their own institution.
 _QUALITY_DOC = """
 Great Expectations suites over the lake tables and the marts (`expectations/`), plus the completeness
 findings of `dq_year_completeness`. Writes Data Docs and an analyst summary under `reports/quality/` and
-the run's findings to `quality/results/run_id=<run>/results.parquet`; it only reads the warehouse, so it
+the run's findings to `quality/results/<run>-<hash>.parquet`; it only reads the warehouse, so it
 needs no writer pool (`dbt_build_dq_results` brings the findings into `dq_results`). A failed **critical**
 expectation fails this task, so nothing is published and the previous release keeps serving; warnings
 are logged and reported, and the run goes on. A critical failure is not retried (the data would fail the

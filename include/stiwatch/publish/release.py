@@ -21,7 +21,7 @@ from stiwatch.publish.layout import PARQUET_DIR, SERVING_FILE
 
 log = logging.getLogger(__name__)
 
-# What BI may read: facts, dimensions and data-quality tables (dq_results of the quality step included).
+# What BI may read: facts, dimensions and data-quality tables (dq_results: the quality runs' findings).
 MART_PREFIXES = ("fct_", "dim_", "dq_")
 WAREHOUSE_ALIAS = "warehouse"
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -1,7 +1,7 @@
 """What a validation run found, and its one Parquet file of findings, which dbt reads into ``dq_results``.
 
 The quality step never opens the warehouse read-write (dbt is its only writer): it writes
-``$STIWATCH_DATA_DIR/quality/results/run_id=<run>/results.parquet`` (source ``quality.results``), and
+``$STIWATCH_DATA_DIR/quality/results/<run>-<hash>.parquet`` (source ``quality.results``), and
 ``build_dq_results`` has dbt rebuild the model ``dq_results`` from every run's file.
 """
 
@@ -91,11 +91,11 @@ def observed_text(result: dict) -> str | None:
 
 
 def results_path(settings: Settings, run_id: str) -> Path:
-    """The run's file. Airflow run ids hold ``:`` and ``+``: the folder keeps the safe characters and a
-    hash of the whole id, so two runs never share a file; the exact id is the ``run_id`` column."""
+    """The run's file. Airflow run ids hold ``:`` and ``+``: the name keeps the safe characters and a
+    hash of the whole id, so two runs never share a file; the exact id is the ``run_id`` column. No
+    ``run_id=`` folder: dbt reads with hive partitioning, and a path value would override the column."""
     digest = hashlib.sha256(run_id.encode("utf-8")).hexdigest()[:8]
-    folder = f"run_id={_UNSAFE_IN_FOLDER.sub('_', run_id)}-{digest}"
-    return settings.quality_results_dir / folder / "results.parquet"
+    return settings.quality_results_dir / f"{_UNSAFE_IN_FOLDER.sub('_', run_id)}-{digest}.parquet"
 
 
 def write_results(settings: Settings, result: QualityResult) -> Path:
