@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 from stiwatch import airflow_env, cli
 from stiwatch.config import PROJECT_ROOT
 from stiwatch.demo import SNAPSHOT_IDS
+from stiwatch.errors import DataError
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +84,64 @@ def test_unknown_source_is_rejected_by_the_parser() -> None:
     with pytest.raises(SystemExit) as exc:
         cli.main(["ingest", "scopus"])
     assert exc.value.code == 2
+
+
+def test_a_data_error_is_one_clean_line(
+    settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def bad_input(*_: object) -> None:
+        raise DataError(
+            "landing/wos/x/savedrecs.txt: record 3: no UT field; fix the export and land it again"
+        )
+
+    monkeypatch.setattr(cli, "_cmd_summary", bad_input)
+    assert cli.main(["summary"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "stiwatch summary: landing/wos/x/savedrecs.txt: record 3: no UT field; fix the export and land it "
+        "again\n"
+    )
+
+
+def test_verbose_shows_the_traceback_of_a_data_error(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    def bad_input(*_: object) -> None:
+        raise DataError("x.txt: record 1: broken")
+
+    monkeypatch.setattr(cli, "_cmd_summary", bad_input)
+    with pytest.raises(DataError, match="record 1"):
+        cli.main(["--verbose", "summary"])
+
+
+def test_a_value_error_that_is_no_data_error_is_not_hidden(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain ValueError is a bug (a wrong argument, a broken invariant), not bad input: it propagates."""
+
+    def bug(*_: object) -> None:
+        raise ValueError("invalid literal for int() with base 10: 'x'")
+
+    monkeypatch.setattr(cli, "_cmd_summary", bug)
+    with pytest.raises(ValueError, match="invalid literal"):
+        cli.main(["summary"])
+
+
+def test_a_planted_bug_prints_its_traceback(settings) -> None:
+    """What a user sees in the terminal: the whole traceback of a non-data error, and exit status 1."""
+    planted = (
+        "import sys\n"
+        "from stiwatch import cli\n"
+        "def broken(settings, args):\n"
+        "    return {}['missing_key']\n"
+        "cli._cmd_summary = broken\n"
+        "sys.exit(cli.main(['summary']))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", planted],
+        env={**os.environ, "STIWATCH_DATA_DIR": str(settings.data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Traceback (most recent call last):")
+    assert "in broken" in proc.stderr
+    assert proc.stderr.rstrip().splitlines()[-1] == "KeyError: 'missing_key'"

@@ -16,7 +16,9 @@
     stiwatch summary                    the marts at a glance (warehouse opened read-only)
     stiwatch airflow <args...>          the airflow CLI with the embedded environment
 
-Expected errors (bad landing data, a failed DAG run, a missing warehouse) print one line and exit 1.
+Expected errors (bad input data: ``stiwatch.errors.DataError``; a failed DAG run, a missing warehouse, a
+failed quality gate) print one line and exit 1; anything else is a bug and shows its traceback.
+``--verbose`` logs at DEBUG level and shows the traceback of expected errors too.
 """
 
 from __future__ import annotations
@@ -100,12 +102,17 @@ def _cmd_resolve_institutions(settings: Settings, _: argparse.Namespace) -> None
 
 
 def _quality_gate(settings: Settings, run_id: str | None) -> None:
-    """Run the checks and print the counts; a critical failure raises (so nothing gets published)."""
+    """Run the checks, have dbt bring the findings into ``dq_results`` (as the transform DAG's
+    ``dbt_build_dq_results`` does) and print the counts; a critical failure then raises (so nothing gets
+    published, but the failed run is recorded)."""
     from datetime import UTC, datetime
 
     from stiwatch.quality import raise_if_critical, validate
+    from stiwatch.quality.results import build_dq_results
 
     result = validate(settings, run_id or f"cli-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+    if settings.warehouse_path.exists():  # before the first dbt build only the lake was validated
+        build_dq_results(settings)
     print(
         f"quality: {len(result.findings)} checks, {len(result.critical_failures)} critical failures, "
         f"{len(result.warnings)} warnings -> {result.report_paths['summary']}"
@@ -166,7 +173,9 @@ def _cmd_airflow(_: Settings, args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stiwatch", description=__doc__.splitlines()[0])
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress (INFO)")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="debug logging, and the traceback of every error"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="create data folders, the Airflow DB and pool").set_defaults(run=_cmd_setup)
     demo = sub.add_parser("demo", help="write deterministic demo snapshots into the landing zone")
@@ -219,27 +228,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
-    """Errors that are about the data or the environment, not bugs: one line, no traceback."""
-    from stiwatch.landing import LandingError
+    """Errors that say what to do, not bugs: bad input data (the ``DataError`` family), a failed DAG run,
+    a missing warehouse or release, a failed quality gate, a failed API pull. Printed as one line; any
+    other exception is a bug and keeps its traceback."""
+    from stiwatch.errors import DataError
     from stiwatch.orchestration.refresh import DagRunFailedError
     from stiwatch.publish import PublishError
     from stiwatch.quality.gate import QualityGateError
+    from stiwatch.sources.openalex.client import OpenAlexPullError
     from stiwatch.summary import WarehouseMissingError
 
     return (
-        LandingError,
+        DataError,
         DagRunFailedError,
         WarehouseMissingError,
         PublishError,
         QualityGateError,
-        ValueError,
-        RuntimeError,
+        OpenAlexPullError,
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
     os.environ.update(airflow_env.embedded_env())
     try:
         args.run(Settings.from_env(), args)

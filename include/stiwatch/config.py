@@ -13,6 +13,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+# dbt selection that brings the quality step's findings files into the mart dq_results (run right after
+# each quality run): the model and its staging view, with their tests.
+DQ_RESULTS_SELECTION = "+dq_results"
 
 SOURCES = ("wos", "openalex", "patstat")
 
@@ -163,6 +166,11 @@ class Settings:
         return self.data_dir / "lake"
 
     @property
+    def quality_results_dir(self) -> Path:
+        """One Parquet file of findings per quality run (read by dbt into ``dq_results``)."""
+        return self.data_dir / "quality" / "results"
+
+    @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
 
@@ -170,6 +178,7 @@ class Settings:
         """The counting settings handed to dbt (recorded on every mart row)."""
         return {
             "lake_dir": str(self.lake_dir),
+            "quality_results_dir": str(self.quality_results_dir),
             "first_year": self.first_year,
             "cn_includes_hk_mo": self.cn_includes_hk_mo,
             "include_utility_models": self.include_utility_models,

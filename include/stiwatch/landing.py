@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from stiwatch import lake
+from stiwatch.errors import DataError
 
 SNAPSHOT_ID_RE = re.compile(r"^[A-Za-z0-9_.=-]+$")
 _LEADING_DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
@@ -35,7 +36,7 @@ FULL, DELTA = "full", "delta"
 DELTA_SOURCES = frozenset({"openalex"})
 
 
-class LandingError(ValueError):
+class LandingError(DataError):
     """Bad landing-zone content; the message names the path and what to do."""
 
 

@@ -48,6 +48,8 @@ print("RESULT " + json.dumps({
                     "pool": t.pool,
                     "outlets": [o.uri for o in t.outlets],
                     "max_active_tis_per_dagrun": t.max_active_tis_per_dagrun,
+                    "upstream": sorted(t.upstream_task_ids),
+                    "trigger_rule": getattr(t.trigger_rule, "value", str(t.trigger_rule)),
                 }
                 for t in dag.tasks
             },
@@ -112,15 +114,27 @@ def test_dag_house_rules(parsed: dict, dag_id: str) -> None:
         assert task["retries"] >= 2, f"{dag_id}.{task_id} has retries={task['retries']}"
 
 
-# Tasks that open warehouse.duckdb (DuckDB allows one writer, and a reader blocks a writer): they must
-# hold the one-slot pool. The others touch only the lake, or the serving release that BI reads.
-WAREHOUSE_TASKS = {"dbt_build", "quality_check", "publish_serving_release", "generate_dbt_docs"}
+# dbt is the only writer of warehouse.duckdb (DuckDB allows one writer process): the dbt tasks hold the
+# one-slot pool. The others only read it (read-only, ordered after the dbt task they need, one active
+# run), or touch only the lake or the serving release that BI reads.
+DBT_TASKS = {"dbt_build", "dbt_build_dq_results", "generate_dbt_docs"}
+READERS = {"resolve_institutions", "quality_check", "publish_serving_release", "build_figures_report"}
 
 
-def test_warehouse_tasks_hold_the_single_slot_pool(parsed: dict) -> None:
+def test_only_dbt_tasks_hold_the_single_slot_pool(parsed: dict) -> None:
     pools = {task_id: task["pool"] for task_id, task in parsed["dags"]["stiwatch_transform"]["tasks"].items()}
-    assert set(pools) >= WAREHOUSE_TASKS, pools
-    assert {task_id for task_id, pool in pools.items() if pool == "duckdb_writer"} == WAREHOUSE_TASKS
+    assert set(pools) == DBT_TASKS | READERS, pools
+    assert {task_id for task_id, pool in pools.items() if pool == "duckdb_writer"} == DBT_TASKS
+
+
+def test_the_newest_quality_run_reaches_dq_results_before_publishing(parsed: dict) -> None:
+    tasks = parsed["dags"]["stiwatch_transform"]["tasks"]
+    dq_results = tasks["dbt_build_dq_results"]
+    assert dq_results["upstream"] == ["quality_check"]
+    assert dq_results["trigger_rule"] == "all_done"  # a run that failed the gate is recorded too
+    # Publishing waits for both: the findings are in dq_results, and the gate passed.
+    assert set(tasks["publish_serving_release"]["upstream"]) == {"dbt_build_dq_results", "quality_check"}
+    assert tasks["publish_serving_release"]["trigger_rule"] == "all_success"
 
 
 def test_ingest_dags_map_files_and_publish_an_asset(parsed: dict) -> None:

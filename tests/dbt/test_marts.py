@@ -253,6 +253,21 @@ def test_marts_record_snapshot_and_settings(full_warehouse: Path) -> None:
     ]
 
 
+def test_dim_snapshot_lists_the_published_snapshots_with_their_settings(full_warehouse: Path) -> None:
+    rows = query(
+        full_warehouse,
+        """select source, snapshot_id, snapshot_as_of, is_current, snapshot_records, first_year,
+                  cn_includes_hk_mo, scope_version, scope_filter, include_utility_models, patent_scope
+           from dim_snapshot order by source""",
+    )
+    # The manifests written above: WoS 4 + 6 records, OpenAlex 3 + 3 + 1 (merged ids); the snapshots
+    # without a manifest are not published. Patent settings do not shape publication snapshots: NULL.
+    assert rows == [
+        ("openalex", "2024-08-27", date(2024, 8, 27), True, 7, 2011, True, "v1", "per_source", None, None),
+        ("wos", "2024-01-15_export", date(2024, 1, 15), True, 10, 2011, True, "v1", "per_source", None, None),
+    ]
+
+
 def test_quality_tables_report_what_cannot_be_placed(full_warehouse: Path) -> None:
     unmapped = query(
         full_warehouse,

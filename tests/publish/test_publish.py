@@ -54,6 +54,7 @@ def test_release_holds_every_mart_with_the_warehouse_rows(settings: Settings, wa
     assert meta["release_id"] == release.name
     assert meta["row_counts"] == {
         "dim_country": 1,
+        "dim_snapshot": 3,
         "dq_results": 1,
         "fct_copatent_output": 2,
         "fct_region_output": 3,
@@ -181,3 +182,25 @@ def test_keep_releases_rejects_nonsense(raw: str, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("STIWATCH_SERVING_KEEP_RELEASES", raw)
     with pytest.raises(ValueError, match="STIWATCH_SERVING_KEEP_RELEASES"):
         Settings.from_env()
+
+
+def test_release_metadata_comes_from_dim_snapshot(settings: Settings, warehouse: Path) -> None:
+    """A snapshot without a row in any fact (an OpenAlex pull with nothing in scope) is still in the
+    release, with its settings: the metadata is dim_snapshot's, not inferred from mart columns."""
+    run_sql(
+        warehouse,
+        "insert into dim_snapshot values "
+        "('openalex', '2025-05-01_api', date '2025-05-01', true, 0, 'v2', null)",
+    )
+    meta = json.loads((publish(settings) / "release.json").read_text())
+    assert meta["snapshots"]["openalex"] == [
+        {"snapshot_id": "2025-05-01_api", "as_of": "2025-05-01", "is_current": True}
+    ]
+    assert meta["settings"] == {"scope_version": ["v1", "v2"], "include_utility_models": [False]}
+
+
+def test_a_warehouse_without_dim_snapshot_is_not_published(settings: Settings, warehouse: Path) -> None:
+    run_sql(warehouse, "drop table dim_snapshot")
+    with pytest.raises(PublishError, match=r"dim_snapshot is missing.*dbt build"):
+        publish(settings)
+    assert current_release(settings) is None

@@ -119,6 +119,21 @@ def _patent_rows() -> dict[str, list[dict[str, Any]]]:
 COMPLETENESS_COLUMNS = {"is_provisional", "is_incomplete", "completeness_ratio"}
 
 
+def _snapshot_rows() -> dict[str, list[dict[str, Any]]]:
+    """dim_snapshot: every snapshot above with its settings (publishing reads release.json from it)."""
+    publications = [
+        {**snapshot, "is_current": current, **SETTINGS}
+        for snapshot, current in ((WOS_OLD, False), (WOS, True), (OPENALEX, True))
+    ]
+    edition = {
+        "source": "patstat", "snapshot_id": PATSTAT["edition_id"], "snapshot_as_of": PATSTAT["edition_as_of"],
+        "is_current": True, "first_year": SETTINGS["first_year"],
+        "cn_includes_hk_mo": SETTINGS["cn_includes_hk_mo"], "include_utility_models": False,
+        "impute_countries": False, "patent_scope": "ai_big_data",
+    }  # fmt: skip
+    return {"dim_snapshot": [*publications, edition]}
+
+
 def flags_for(row: dict[str, Any]) -> dict[str, bool]:
     """The completeness flags planted in the 'with flags' warehouse (independent of the fallback rules)."""
     year = row.get("pub_year", row.get("filing_year"))
@@ -131,10 +146,10 @@ def flags_for(row: dict[str, Any]) -> dict[str, bool]:
 def build_warehouse(path: Path, *, with_flags: bool, marts: tuple[str, ...] | None = None) -> None:
     """Create the marts (all, or ``marts``) with contract columns (+ completeness flags) and the rows."""
     contracts = contract_columns()
-    rows = {**_publication_rows(), **_patent_rows()}
+    rows = {**_publication_rows(), **_patent_rows(), **_snapshot_rows()}
     with duckdb.connect(str(path)) as con:
         for mart, mart_rows in rows.items():
-            if marts is not None and mart not in marts:
+            if marts is not None and mart not in marts and mart != "dim_snapshot":  # every release has it
                 continue
             # The contracts carry the completeness columns now; the "without flags" warehouse stands for a
             # release built before them, so they are dropped and, with flags, planted from flags_for().

@@ -44,11 +44,14 @@ Emits `stiwatch://lake/{source}` only when a snapshot was published; that Asset 
 
 
 def _no_retry_on_bad_data(call: Callable[[], T]) -> T:
-    """Run a task body; bad landing data (every parser raises a ValueError subclass naming the file and
-    record) fails the task at once: retrying cannot fix a file, only transient errors deserve retries."""
+    """Run a task body; bad landing data (a ``DataError``: every parser and the landing checks raise one,
+    naming the file and record) fails the task at once: retrying cannot fix a file, only transient errors
+    (anything else) deserve retries."""
+    from stiwatch.errors import DataError
+
     try:
         return call()
-    except ValueError as exc:
+    except DataError as exc:
         raise AirflowFailException(str(exc)) from exc
 
 

@@ -1,6 +1,6 @@
 """The transform DAG: resolve institutions, build the warehouse with dbt, publish it for BI, report.
 
-    resolve_institutions >> dbt_build >> quality_check >> publish_serving_release
+    resolve_institutions >> dbt_build >> quality_check >> dbt_build_dq_results >> publish_serving_release
         >> [build_figures_report, generate_dbt_docs]
 
 Triggered by the lake Assets (any ingest DAG that published a snapshot). Why one Cosmos
@@ -10,6 +10,10 @@ consumer sensors wait for a producer that never starts; measured with Cosmos 1.1
 the refresh fast, needs no ``dbt ls`` or manifest at parse time and parses fine before the warehouse
 exists; per-model results are in the task log. BI never reads the file dbt writes: a failed build, a
 critical data-quality failure or a failed publish leaves the previous serving release current.
+
+dbt is the only writer of the warehouse: the dbt tasks (``dbt_build``, ``dbt_build_dq_results``,
+``generate_dbt_docs``) hold the one-slot ``duckdb_writer`` pool; the others only read it (read-only) and
+never overlap a dbt task of the same run (they are ordered, and ``max_active_runs=1``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from cosmos import ProfileConfig
 from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
-from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
+from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_SELECTION, SOURCES, Settings
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
@@ -44,10 +48,19 @@ Unresolved strings are kept as their own institution.
 _QUALITY_DOC = """
 Great Expectations suites over the lake tables and the marts (`expectations/`), plus the completeness
 findings of `dq_year_completeness`. Writes Data Docs and an analyst summary under `reports/quality/` and
-appends the results to the warehouse table `dq_results` (hence the writer pool). A failed **critical**
+the run's findings to `quality/results/<run>-<hash>.parquet`; it only reads the warehouse, so it
+needs no writer pool (`dbt_build_dq_results` brings the findings into `dq_results`). A failed **critical**
 expectation fails this task, so nothing is published and the previous release keeps serving; warnings
 are logged and reported, and the run goes on. A critical failure is not retried (the data would fail the
 same way again); retries are for transient errors such as a locked file.
+"""
+
+
+_DQ_RESULTS_DOC = """
+`dbt build --select +dq_results`: rebuilds the mart `dq_results` from every quality run's Parquet file,
+so the release published next holds the findings of the run that let it through. Runs after
+`quality_check` whatever its outcome (`all_done`): a run that failed the gate is recorded too; publishing
+still waits for the gate to pass.
 """
 
 
@@ -88,40 +101,50 @@ def build_transform_dag() -> DAG:
     )
     def transform() -> None:
         institutions = task(task_id="resolve_institutions", doc_md=_RESOLVE_DOC)(tasks.resolve_institutions)()
-        dbt_build = DbtBuildLocalOperator(
-            task_id="dbt_build",
-            project_dir=DBT_PROJECT_DIR,
-            profile_config=ProfileConfig(
-                profile_name="stiwatch",
-                target_name="dev",
-                profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
-            ),
-            dbt_executable_path=dbt_executable(),
-            install_deps=False,
-            # Cosmos would pick the in-process dbt runner when dbt is importable; that process keeps the
-            # warehouse attached, so a later task in the same process (dags test, a worker reusing it)
-            # cannot open it read-only (STACK.md trap 8). A subprocess releases the file when it exits.
-            invocation_mode=InvocationMode.SUBPROCESS,
-            # Cosmos runs dbt from a temporary copy of the project: every path must be absolute.
-            env={
-                "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
-                "STIWATCH_DATA_DIR": str(settings.data_dir),
-            },
-            append_env=True,
-            vars=settings.dbt_vars(),
-            pool=WAREHOUSE_POOL,
-            outlets=[warehouse_asset()],
+        dbt_build = _dbt_build(settings, task_id="dbt_build", outlets=[warehouse_asset()])
+        quality = task(task_id="quality_check", doc_md=_QUALITY_DOC)(_quality_check)()
+        dq_results = _dbt_build(
+            settings,
+            task_id="dbt_build_dq_results",
+            select=DQ_RESULTS_SELECTION,
+            trigger_rule="all_done",
+            doc_md=_DQ_RESULTS_DOC,
         )
-        # Publishing and dbt docs read the warehouse: they hold the writer pool so no build overlaps.
-        release = task(
-            task_id="publish_serving_release",
-            pool=WAREHOUSE_POOL,
-            outlets=[serving_asset()],
-            doc_md=_PUBLISH_DOC,
-        )(tasks.publish_release)()
-        quality = task(task_id="quality_check", pool=WAREHOUSE_POOL, doc_md=_QUALITY_DOC)(_quality_check)()
-        institutions >> dbt_build >> quality >> release
+        # Publishing reads the warehouse read-only, after every dbt task of the run: no writer pool.
+        release = task(task_id="publish_serving_release", outlets=[serving_asset()], doc_md=_PUBLISH_DOC)(
+            tasks.publish_release
+        )()
+        institutions >> dbt_build >> quality >> dq_results >> release
+        quality >> release  # the gate: nothing is published after a critical failure
         task(task_id="build_figures_report")(tasks.build_figures_report)(release)
+        # dbt docs generate opens the warehouse through dbt-duckdb (read-write): a dbt task, in the pool.
         release >> task(task_id="generate_dbt_docs", pool=WAREHOUSE_POOL)(tasks.generate_dbt_docs)()
 
     return transform()
+
+
+def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
+    """A Cosmos ``dbt build`` over the project, in the writer pool (dbt is the warehouse's only writer)."""
+    return DbtBuildLocalOperator(
+        project_dir=DBT_PROJECT_DIR,
+        profile_config=ProfileConfig(
+            profile_name="stiwatch",
+            target_name="dev",
+            profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
+        ),
+        dbt_executable_path=dbt_executable(),
+        install_deps=False,
+        # Cosmos would pick the in-process dbt runner when dbt is importable; that process keeps the
+        # warehouse attached, so a later task in the same process (dags test, a worker reusing it)
+        # cannot open it read-only (STACK.md trap 8). A subprocess releases the file when it exits.
+        invocation_mode=InvocationMode.SUBPROCESS,
+        # Cosmos runs dbt from a temporary copy of the project: every path must be absolute.
+        env={
+            "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
+            "STIWATCH_DATA_DIR": str(settings.data_dir),
+        },
+        append_env=True,
+        vars=settings.dbt_vars(),
+        pool=WAREHOUSE_POOL,
+        **kwargs,
+    )

@@ -21,26 +21,16 @@ from stiwatch.publish.layout import PARQUET_DIR, SERVING_FILE
 
 log = logging.getLogger(__name__)
 
-# What BI may read: facts, dimensions and data-quality tables (dq_results of the quality step included).
+# What BI may read: facts, dimensions and data-quality tables (dq_results: the quality runs' findings).
 MART_PREFIXES = ("fct_", "dim_", "dq_")
 WAREHOUSE_ALIAS = "warehouse"
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
-# Columns that say which snapshot a row comes from, per kind of mart (publications / PATSTAT editions).
-SNAPSHOT_COLUMN_SETS = (
-    ("source", "snapshot_id", "snapshot_as_of", "is_current_snapshot"),
-    ("source", "edition_id", "edition_as_of", "is_current_edition"),
-)
-# Counting settings recorded on mart rows (macro mart_settings_columns and the patent marts).
-SETTINGS_COLUMNS = (
-    "first_year",
-    "cn_includes_hk_mo",
-    "scope_version",
-    "scope_filter",
-    "patent_scope",
-    "include_utility_models",
-    "impute_countries",
-)
+# The mart that says which snapshots the marts were built from, and with which counting settings.
+SNAPSHOT_MART = "dim_snapshot"
+# Its columns that are not counting settings; every other column of it is one (dbt owns that list).
+SNAPSHOT_COLUMNS = ("source", "snapshot_id", "snapshot_as_of", "is_current")
+NOT_SETTINGS = (*SNAPSHOT_COLUMNS, "ingested_at", "snapshot_records", "built_at", "dbt_invocation_id")
 
 
 class PublishError(RuntimeError):
@@ -79,8 +69,8 @@ def build_release(warehouse_path: Path, release_dir: Path) -> BuiltRelease:
             row_counts[mart] = _checked_row_count(con, mart, parquet_path)
             log.info("published %s: %d rows", mart, row_counts[mart])
         con.execute(f"detach {WAREHOUSE_ALIAS}")
-        snapshots = _snapshots(con, marts)
-        settings = _settings_values(con, marts)
+        snapshots = _snapshots(con, warehouse_path)
+        settings = _settings_values(con)
         invocations = _distinct_values(con, marts, "dbt_invocation_id")
         con.execute("checkpoint")
     # Read-only on disk as well: a BI tool opening it read-write by mistake fails instead of locking it.
@@ -138,21 +128,19 @@ def _columns(con: Any, table: str) -> set[str]:
     return {name for (name,) in rows}
 
 
-def _snapshots(con: Any, marts: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Every (source, snapshot, as-of, current) found on the marts, grouped by source."""
-    selects = []
-    for mart in marts:
-        columns = _columns(con, mart)
-        for column_set in SNAPSHOT_COLUMN_SETS:
-            if set(column_set) <= columns:
-                source, snapshot_id, as_of, is_current = column_set
-                selects.append(f'select {source}, {snapshot_id}, {as_of}, {is_current} from main."{mart}"')
-    found: dict[str, list[dict[str, Any]]] = {}
-    if not selects:
-        return found
+def _snapshots(con: Any, warehouse_path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every (snapshot, as-of, current) of mart ``dim_snapshot``, grouped by source."""
+    missing = set(SNAPSHOT_COLUMNS) - _columns(con, SNAPSHOT_MART)
+    if missing:
+        raise PublishError(
+            f"{warehouse_path}: mart {SNAPSHOT_MART} is missing or lacks {sorted(missing)}; run the "
+            "transform (dbt build) first"
+        )
     rows = con.execute(
-        "select distinct * from (" + " union all ".join(selects) + ") order by 1, 3, 2"
+        f"select {', '.join(SNAPSHOT_COLUMNS)} from main.{SNAPSHOT_MART} "
+        "order by source, snapshot_as_of, snapshot_id"
     ).fetchall()
+    found: dict[str, list[dict[str, Any]]] = {}
     for source, snapshot_id, as_of, is_current in rows:
         found.setdefault(source, []).append(
             {
@@ -176,9 +164,11 @@ def _distinct_values(con: Any, marts: list[str], column: str) -> list[Any]:
     return [v for (v,) in rows]
 
 
-def _settings_values(con: Any, marts: list[str]) -> dict[str, list[Any]]:
-    """The counting settings the marts were built with (several values: marts built with different runs)."""
-    values = {column: _distinct_values(con, marts, column) for column in SETTINGS_COLUMNS}
+def _settings_values(con: Any) -> dict[str, list[Any]]:
+    """The counting settings of ``dim_snapshot`` (several values: snapshots built with different runs);
+    a setting that shapes no published snapshot (NULL on every row) is left out."""
+    columns = [c for c in _columns(con, SNAPSHOT_MART) if c not in NOT_SETTINGS]
+    values = {column: _distinct_values(con, [SNAPSHOT_MART], column) for column in sorted(columns)}
     return {column: found for column, found in values.items() if found}
 
 

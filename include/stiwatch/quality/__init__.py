@@ -1,6 +1,7 @@
 """Data quality: Great Expectations suites over the lake and the marts, completeness findings, the report.
 
-``validate(settings, run_id)`` runs every suite and writes the report and ``dq_results``;
+``validate(settings, run_id)`` runs every suite and writes the report and the run's findings file (dbt
+builds ``dq_results`` from it: ``results.build_dq_results``);
 ``raise_if_critical(result)`` stops a caller (the Airflow task before publishing) on a critical failure.
 """
 

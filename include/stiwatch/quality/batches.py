@@ -2,8 +2,8 @@
 
 Lake tables are *views* over the Parquet files (``read_parquet`` over the whole lake table, never loaded
 into Python), so GX's metrics run as DuckDB SQL over the files. Marts and the seeds the checks compare
-with are *copied* from the warehouse (they are small): GX then never holds the warehouse open, and the
-warehouse can be reopened read-write afterwards to append ``dq_results``.
+with are *copied* from the warehouse (they are small, and attached read-only): GX then never holds the
+warehouse open, and dbt can write it again as soon as this step is done.
 """
 
 from __future__ import annotations

@@ -1,30 +1,43 @@
-"""What a validation run found, and its rows in the warehouse table ``dq_results``."""
+"""What a validation run found, and its one Parquet file of findings, which dbt reads into ``dq_results``.
+
+The quality step never opens the warehouse read-write (dbt is its only writer): it writes
+``$STIWATCH_DATA_DIR/quality/results/<run>-<hash>.parquet`` (source ``quality.results``), and
+``build_dq_results`` has dbt rebuild the model ``dq_results`` from every run's file.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from stiwatch.config import DQ_RESULTS_SELECTION, Settings
+from stiwatch.lake import atomic_path
 
 CRITICAL = "critical"
 WARNING = "warning"
 
-DQ_RESULTS_DDL = """
-create table if not exists dq_results (
-    run_id varchar not null,
-    suite varchar not null,
-    table_name varchar,
-    expectation varchar not null,
-    description varchar,
-    severity varchar not null,
-    success boolean not null,
-    observed_value varchar,
-    run_time timestamp with time zone not null
+# The columns of source quality.results (dbt/models/staging/quality/_quality__sources.yml).
+RESULTS_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("suite", pa.string()),
+        ("table_name", pa.string()),
+        ("expectation", pa.string()),
+        ("description", pa.string()),
+        ("severity", pa.string()),
+        ("success", pa.bool_()),
+        ("observed_value", pa.string()),
+        ("run_time", pa.timestamp("us", tz="UTC")),
+    ]
 )
-"""
+_UNSAFE_IN_FOLDER = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 @dataclass(frozen=True)
@@ -77,29 +90,40 @@ def observed_text(result: dict) -> str | None:
     return text[:500]
 
 
-def append_dq_results(warehouse_path: Path, result: QualityResult) -> int:
-    """Append the run's findings to ``dq_results`` in the warehouse (created when absent).
+def results_path(settings: Settings, run_id: str) -> Path:
+    """The run's file. Airflow run ids hold ``:`` and ``+``: the name keeps the safe characters and a
+    hash of the whole id, so two runs never share a file; the exact id is the ``run_id`` column. No
+    ``run_id=`` folder: dbt reads with hive partitioning, and a path value would override the column."""
+    digest = hashlib.sha256(run_id.encode("utf-8")).hexdigest()[:8]
+    return settings.quality_results_dir / f"{_UNSAFE_IN_FOLDER.sub('_', run_id)}-{digest}.parquet"
 
-    The warehouse has one writer at a time: the caller runs after dbt and holds the same Airflow pool
-    (``duckdb_writer``), so opening it read-write here cannot clash with dbt.
-    """
+
+def write_results(settings: Settings, result: QualityResult) -> Path:
+    """Write the run's findings (atomically; a retried run replaces its own file); return the path."""
     rows = [
-        (
-            result.run_id,
-            f.suite,
-            f.table_name,
-            f.expectation,
-            f.description,
-            f.severity,
-            f.success,
-            f.observed_value,
-            result.run_time,
-        )
+        {
+            "run_id": result.run_id,
+            "suite": f.suite,
+            "table_name": f.table_name,
+            "expectation": f.expectation,
+            "description": f.description,
+            "severity": f.severity,
+            "success": f.success,
+            "observed_value": f.observed_value,
+            "run_time": result.run_time,
+        }
         for f in result.findings
     ]
-    with duckdb.connect(str(warehouse_path)) as con:
-        con.execute(DQ_RESULTS_DDL)
-        con.execute("delete from dq_results where run_id = ?", [result.run_id])  # a retried task
-        if rows:
-            con.executemany("insert into dq_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    return len(rows)
+    path = results_path(settings, result.run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as temporary:
+        pq.write_table(pa.Table.from_pylist(rows, schema=RESULTS_SCHEMA), temporary)
+    return path
+
+
+def build_dq_results(settings: Settings) -> None:
+    """Have dbt rebuild ``dq_results`` from every run's file (the CLI; the transform DAG runs the same
+    selection through Cosmos). Call it after ``write_results``, before publishing."""
+    from stiwatch.transform import run_dbt
+
+    run_dbt(settings, "build", "--select", DQ_RESULTS_SELECTION)

@@ -1,4 +1,9 @@
-"""The expectation suites, as code: their thresholds come from settings and their keys from the dbt YAML.
+"""The expectation suites, as code: their thresholds come from settings, their columns from the dbt YAML.
+
+GX checks what dbt cannot: the lake tables as delivered (before any model reads them), value ranges and
+seed membership of the mart columns, the coverage thresholds and the completeness findings. What `dbt
+build` already enforces on the marts (contract NOT NULL and primary keys, unique / unique_combination
+tests, the share sums of dbt/tests/, expression tests on a column) is not repeated here.
 
 Every expectation has a plain-words ``description`` (what the summary page shows when it fails) and a
 ``severity``: ``critical`` means the numbers would be wrong (a broken key, a share above 1, an unknown
@@ -24,17 +29,8 @@ from stiwatch.sources.patstat.schema import LAKE_COLUMNS as PATSTAT_COLUMNS
 # Regions a mart may hold besides the named regions of seed `regions` (METHOD.md "Regions").
 EXTRA_REGIONS = ("OTHER", "UNKNOWN")
 REGION_COLUMNS = ("region", "region_a", "region_b")
-DIMENSION_KEYS = {
-    "dim_country": "country_code",
-    "dim_institution": "institution_key",
-    "dim_field": "field_group_id",
-}
-# Shares that add up to 1 over a group of rows (METHOD.md "Fields", "Patents": fractional counting).
-SHARE_SUMS = {
-    "fct_field_shares": ("share_of_pair", ("source", "snapshot_id", "period", "pub_year", "region_pair")),
-    "fct_copatent_sectors": ("share_of_copatents", ("edition_id", "filing_year", "basis")),
-}
-SHARE_SUM_TOLERANCE = 1e-6
+# GX's own output: a model in the marts YAML, but nothing to validate.
+NOT_VALIDATED = ("dq_results",)
 
 
 @dataclass(frozen=True)
@@ -245,17 +241,20 @@ def mart_models() -> dict[str, dict]:
     return models
 
 
+def _expression_tests(model: dict) -> list[str]:
+    """The expressions of the model's ``expression_is_true`` tests (dbt runs them in ``dbt build``)."""
+    return [
+        str(test["expression_is_true"]["arguments"]["expression"])
+        for test in model.get("data_tests", [])
+        if isinstance(test, dict) and "expression_is_true" in test
+    ]
+
+
 def _model_expectations(name: str, model: dict) -> list[gxe.Expectation]:
     expectations = []
-    for test in model.get("data_tests", []):
-        if isinstance(test, dict) and "unique_combination" in test:
-            expectations.append(
-                _unique(name, list(test["unique_combination"]["arguments"]["columns"]), "the mart's grain")
-            )
+    expressions = _expression_tests(model)
     for column in model.get("columns", []):
         column_name, data_type = column["name"], column.get("data_type", "")
-        if any(c.get("type") == "not_null" for c in column.get("constraints", [])):
-            expectations.append(_not_null(name, column_name))
         if data_type == "bigint":
             expectations.append(
                 _critical(
@@ -265,7 +264,7 @@ def _model_expectations(name: str, model: dict) -> list[gxe.Expectation]:
                     min_value=0,
                 )
             )
-        if column_name.startswith("share_"):
+        if column_name.startswith("share_") and not any(column_name in e for e in expressions):
             expectations.append(
                 _critical(
                     gxe.ExpectColumnValuesToBeBetween,
@@ -285,19 +284,6 @@ def _model_expectations(name: str, model: dict) -> list[gxe.Expectation]:
                     f"and {column_name} not in ({extra})",
                 )
             )
-    if name in DIMENSION_KEYS:
-        expectations.append(_unique(name, [DIMENSION_KEYS[name]], "one row per member"))
-    if name in SHARE_SUMS:
-        share, group = SHARE_SUMS[name]
-        keys = ", ".join(group)
-        expectations.append(
-            _rows(
-                f"{name}.{share} adds up to 1 within each {keys}",
-                CRITICAL,
-                f"select {keys}, sum({share}) as total from {{batch}} group by {keys} "
-                f"having abs(sum({share}) - 1) > {SHARE_SUM_TOLERANCE}",
-            )
-        )
     return expectations
 
 
@@ -378,8 +364,8 @@ def mart_suites(settings: Settings, tables: tuple[str, ...]) -> list[SuiteSpec]:
     extra["dq_year_completeness"] = completeness_expectations()
     specs = []
     for name in tables:
-        if name not in models:
-            continue  # a table outside the marts YAML (seeds, dq_results)
+        if name not in models or name in NOT_VALIDATED:
+            continue  # a seed copied for the comparisons, or GX's own output
         expectations = _model_expectations(name, models[name]) + extra.get(name, [])
         specs.append(SuiteSpec(f"mart__{name}", name, tuple(expectations)))
     return specs

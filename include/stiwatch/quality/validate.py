@@ -1,4 +1,4 @@
-"""One validation run: lake + marts through Great Expectations, then the report and ``dq_results``."""
+"""One validation run: lake + marts through Great Expectations, then the report and the findings file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from stiwatch.config import Settings
 from stiwatch.quality.batches import build_validation_database
 from stiwatch.quality.context import open_context, quality_dir, report_dir
-from stiwatch.quality.results import Finding, QualityResult, append_dq_results, observed_text
+from stiwatch.quality.results import Finding, QualityResult, observed_text, write_results
 from stiwatch.quality.suites import SuiteSpec, lake_suites, mart_suites
 from stiwatch.quality.summary import flagged_years, write_summary
 
@@ -78,10 +78,11 @@ def _run_checkpoint(settings: Settings, specs: list[SuiteSpec], database: str, r
 
 
 def validate(settings: Settings, run_id: str) -> QualityResult:
-    """Validate the lake and the marts, write the Data Docs, the summary page and ``dq_results``.
+    """Validate the lake and the marts, write the Data Docs, the summary page and the findings file.
 
-    Warnings never raise; call ``raise_if_critical(result)`` to stop on critical failures. Run it after dbt
-    and, under Airflow, in the ``duckdb_writer`` pool (it appends to the warehouse at the end).
+    Warnings never raise; call ``raise_if_critical(result)`` to stop on critical failures. Run it after dbt;
+    it only reads the warehouse (attached read-only). The findings reach the warehouse table
+    ``dq_results`` when dbt next builds it (``results.build_dq_results``).
     """
     started = time.monotonic()
     run_time = datetime.now(UTC)
@@ -94,9 +95,8 @@ def validate(settings: Settings, run_id: str) -> QualityResult:
     result = QualityResult(run_id=run_id, run_time=run_time, findings=tuple(findings))
     paths = {"data_docs": report_dir(settings) / "index.html"}
     paths["summary"] = write_summary(settings, result, flagged)
+    paths["results"] = write_results(settings, result)
     result = QualityResult(run_id, run_time, tuple(findings), paths)
-    if settings.warehouse_path.exists():
-        append_dq_results(settings.warehouse_path, result)
     log.info(
         "quality run %s: %d checks, %d critical failures, %d warnings in %.1f s; report %s",
         run_id, len(findings), len(result.critical_failures), len(result.warnings),

@@ -17,6 +17,8 @@ from typing import Any
 
 import duckdb
 
+from stiwatch.errors import DataError
+
 JSONL = "openalex_jsonl"
 API_PAGE = "openalex_api_page"
 LIST = "openalex_list"
@@ -34,7 +36,7 @@ _FIRST_LINE_BYTES = 32 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-class OpenAlexFormatError(ValueError):
+class OpenAlexFormatError(DataError):
     """A landing file is not OpenAlex works data we can read; the message names the file and what to do."""
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from stiwatch import lake
+from stiwatch.errors import DataError
 from stiwatch.landing import SNAPSHOT_META
 
 _EDITION_RE = re.compile(r"^(?P<year>\d{4})[_-]?(?P<release>spring|autumn|a|b)$", re.IGNORECASE)
@@ -24,7 +25,7 @@ def edition_as_of(edition_id: str) -> date:
     """The extraction date of an edition from its id, e.g. ``2023_autumn`` -> 2023-08-01."""
     match = _EDITION_RE.match(edition_id)
     if not match:
-        raise ValueError(
+        raise DataError(
             f"PATSTAT edition id {edition_id!r} is not like '2023_autumn' or '2024_spring': rename the "
             f'landing folder, or give its date in {SNAPSHOT_META} as {{"as_of": "YYYY-MM-DD"}}'
         )

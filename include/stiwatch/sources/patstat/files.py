@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from stiwatch.errors import DataError
 from stiwatch.sources.patstat.schema import TABLE_BY_NUMBER
 
 # tls201_part01.zip, tls201_appln.csv.gz, TLS206_PART3.txt, tls231_inpadoc_legal_event_part01.zip ...
 _TABLE_FILE_RE = re.compile(r"^(?P<number>(tls|reg)\d{3})[A-Za-z0-9_]*\.(zip|csv|txt)(\.gz)?$", re.IGNORECASE)
 
 
-class PatstatFileError(ValueError):
+class PatstatFileError(DataError):
     """A landing file that cannot be read as a PATSTAT table part; the message says what to do."""
 
 

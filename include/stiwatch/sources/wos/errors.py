@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from stiwatch.errors import DataError
 
-class WosFormatError(ValueError):
+
+class WosFormatError(DataError):
     """A landing file that cannot be read as a Web of Science export."""
