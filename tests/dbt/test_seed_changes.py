@@ -26,8 +26,9 @@ HEADER = ["PT", "AU", "TI", "SO", "DT", "DE", "C1", "PY", "WC", "SC", "UT"]
 # One AI paper with a Chinese address and one in "Atlantis", a country text the seed does not know.
 ROW = [
     "J", "Li, X; Roe, R", "A title", "A JOURNAL", "Article", "machine learning",
-    "[Li, X] Tsinghua Univ, Dept CS, Beijing 100084, Peoples R China; [Roe, R] Royal Acad, Atlantis City, "
-    "Atlantis", "2020", "Computer Science, Artificial Intelligence", "Computer Science", "WOS:000000000000001",
+    "[Li, X] Tsinghua Univ, Dept CS, Beijing 100084, Peoples R China; "
+    "[Roe, R] Royal Acad, Atlantis City, Atlantis",
+    "2020", "Computer Science, Artificial Intelligence", "Computer Science", "WOS:000000000000001",
 ]  # fmt: skip
 
 

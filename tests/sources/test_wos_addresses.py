@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-from dbt_country_codes import dbt_country_codes
 
+from dbt_country_codes import dbt_country_codes
 from stiwatch.config import SEEDS_DIR
 from stiwatch.sources.wos.addresses import ParsedAddress, parse_address, split_author_group, split_c1_field
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from dbt_country_codes import dbt_country_codes
 
+from dbt_country_codes import dbt_country_codes
 from stiwatch import lake, lake_schema
 from stiwatch.config import Settings
 from stiwatch.ingest import ingest_source

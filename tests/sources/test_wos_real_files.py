@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from dbt_country_codes import dbt_country_codes
 
+from dbt_country_codes import dbt_country_codes
 from reference.provenance import OLD_US_ADDRESS_PAIRS
 from reference.provenance import PROVENANCE_PAIRS as PAIRS
 from stiwatch import lake, lake_schema

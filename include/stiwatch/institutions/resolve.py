@@ -1,11 +1,12 @@
 """The institution resolution step of a refresh: WoS organisation strings in the lake -> one institution each.
 
-Runs between the ingest and dbt. DuckDB reads the distinct organisations of the WoS affiliation parts in
-the lake, each with the country code dbt gives its address (``address_country``); each pair is resolved
-once by the matcher (``organisation_first``: a WoS organisation is the first comma part of a C1 address) against the current ROR dump (``ror_landing``) and the
-alias seed. The result is written atomically to ``lake/institutions/matches.parquet`` (``MATCHES_SCHEMA``)
-with ``_manifest.json`` beside it; dbt joins it back on (organisation, country_code). Every pair gets a row:
-an unresolved string is kept as its own institution ``unresolved:<country>:<normalised text>``.
+Runs between the ingest and dbt. DuckDB reads the distinct organisations of the WoS affiliation parts in the
+lake, each with the country code dbt gives its address (``address_country``); each pair is resolved once by
+the matcher (``organisation_first``: a WoS organisation is the first comma part of a C1 address) against the
+current ROR dump (``ror_landing``) and the alias seed. The result is written atomically to
+``lake/institutions/matches.parquet`` (``MATCHES_SCHEMA``) with ``_manifest.json`` beside it; dbt joins it
+back on (organisation, country_code). Every pair gets a row: an unresolved string is kept as its own
+institution ``unresolved:<country>:<normalised text>``.
 
 OpenAlex affiliations need no matching: their ROR id (else the OpenAlex institution id) is the institution,
 taken directly in dbt (``int_affiliation_institutions``).

@@ -18,9 +18,9 @@ import yaml
 
 from stiwatch.config import DBT_PROJECT_DIR, SEEDS_DIR, Settings
 from stiwatch.lake_schema import AFFILIATIONS, CATEGORIES, PUBLICATIONS
-from stiwatch.sources.wos.addresses import FORM_COUNTRY, FORM_US_STATE_ZIP
 from stiwatch.quality.results import CRITICAL, WARNING
 from stiwatch.sources.patstat.schema import LAKE_COLUMNS as PATSTAT_COLUMNS
+from stiwatch.sources.wos.addresses import FORM_COUNTRY, FORM_US_STATE_ZIP
 
 # Regions a mart may hold besides the named regions of seed `regions` (METHOD.md "Regions").
 EXTRA_REGIONS = ("OTHER", "UNKNOWN")
@@ -163,7 +163,9 @@ def _delivered_country_codes(view: str) -> list[gxe.Expectation]:
     """Country codes a source delivers (OpenAlex): present, well formed, known to the seeds."""
     return [
         _not_null(view, "country_code"),
-        _matches("country_code", "[A-Z][A-Z]|UNKNOWN", f"{view}.country_code is a two-letter ISO code or UNKNOWN"),
+        _matches(
+            "country_code", "[A-Z][A-Z]|UNKNOWN", f"{view}.country_code is a two-letter ISO code or UNKNOWN"
+        ),
         _warning(
             gxe.ExpectColumnValuesToBeInSet,
             f"{view}.country_code is a country the seeds know (wos_country_names, regions) or UNKNOWN",
