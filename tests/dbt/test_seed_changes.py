@@ -13,12 +13,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 from stiwatch.config import DBT_PROJECT_DIR, Settings
+from stiwatch.executables import venv_executable
 from stiwatch.ingest import ingest_source
 
 SNAPSHOT = "2026-01-01_seedfix"
@@ -47,7 +47,7 @@ def _build(project: Path, settings: Settings, work: Path) -> None:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     }
     command = [
-        str(Path(sys.executable).with_name("dbt")), "build",
+        venv_executable("dbt"), "build",
         "--project-dir", str(project), "--profiles-dir", str(project),
         "--target-path", str(work / "dbt_target"), "--log-path", str(work / "dbt_logs"),
         "--vars", json.dumps(settings.dbt_vars()),
