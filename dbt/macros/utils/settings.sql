@@ -55,3 +55,14 @@
     {{ dbt.current_timestamp() }} as built_at,
     '{{ invocation_id }}' as dbt_invocation_id
 {%- endmacro %}
+
+
+{% macro float_var(name) %}
+    {#- A numeric var as a SQL literal; fails with the var name when it is not a number. -#}
+    {%- set raw = var(name) | string | trim -%}
+    {%- if not modules.re.fullmatch('-?[0-9]+([.][0-9]+)?', raw) -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ name ~ "=" ~ raw ~ " is not a number, e.g. --vars '{" ~ name ~ ": 0.9}'") }}
+    {%- endif -%}
+    {{ return('cast(' ~ raw ~ ' as double)') }}
+{% endmacro %}

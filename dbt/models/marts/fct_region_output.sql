@@ -91,6 +91,7 @@ select
                 1.0 / (pub_year - first_pub_year)
             ) - 1
     end as cagr_since_first_year,
-    {{ completeness_columns("with_history.source", 'with_history.snapshot_id', 'with_history.pub_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from with_history
+{{ completeness_join('with_history.source', 'with_history.snapshot_id', 'with_history.pub_year') }}

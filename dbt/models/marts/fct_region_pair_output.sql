@@ -120,6 +120,7 @@ select
         when copublications > 0
             then cast(trilateral_copublications as double) / copublications
     end as share_of_pair_also_trilateral,
-    {{ completeness_columns("series.source", 'series.snapshot_id', 'series.pub_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from series
+{{ completeness_join('series.source', 'series.snapshot_id', 'series.pub_year') }}

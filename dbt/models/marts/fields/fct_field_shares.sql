@@ -137,6 +137,7 @@ select
     cast(pair_copublications as bigint) as pair_copublications,
     cast(copublications_fractional as double) as copublications_fractional,
     cast(copublications_fractional / pair_copublications as double) as share_of_pair,
-    {{ completeness_columns("dense.source", 'dense.snapshot_id', 'dense.pub_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from dense
+{{ completeness_join('dense.source', 'dense.snapshot_id', 'dense.pub_year') }}

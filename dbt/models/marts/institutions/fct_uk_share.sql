@@ -84,6 +84,7 @@ select
         when eu_cn_copublications > 0
             then cast(with_uk_copublications as double) / eu_cn_copublications
     end as share_with_uk,
-    {{ completeness_columns("periods.source", 'periods.snapshot_id', 'periods.pub_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from periods
+{{ completeness_join('periods.source', 'periods.snapshot_id', 'periods.pub_year') }}
