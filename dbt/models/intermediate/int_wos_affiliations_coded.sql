@@ -33,7 +33,7 @@ affiliations as (
 country_names as (
     -- distinct: rows that differ only in case or spacing are one name (a conflict fails a seed test)
     select distinct
-        {{ stiwatch.wos_country_key('wos_country_name') }} as name_key,
+        {{ wos_country_key('wos_country_name') }} as name_key,
         upper(trim(country_code)) as country_code
     from {{ ref('wos_country_names') }}
 ),
@@ -73,7 +73,7 @@ hk_mo_places as (
         arg_min(hk_mo_names.country_code, places.place_seq) as country_code
     from places
     inner join hk_mo_names
-        on {{ stiwatch.wos_country_key('places.place') }} = hk_mo_names.name_key
+        on {{ wos_country_key('places.place') }} = hk_mo_names.name_key
     group by places.snapshot_id, places.record_id, places.affiliation_seq
 ),
 
@@ -115,7 +115,7 @@ coded as (
             affiliations.country_form = 'us_state_zip'
             and left(affiliations.country_raw, 2) = us_states.state_code
     left join country_names
-        on {{ stiwatch.wos_country_key('affiliations.country_raw') }} = country_names.name_key
+        on {{ wos_country_key('affiliations.country_raw') }} = country_names.name_key
 )
 
 select * from coded
