@@ -165,9 +165,9 @@ def _cmd_summary(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def _cmd_airflow(_: Settings, args: argparse.Namespace) -> None:
-    from stiwatch.orchestration.refresh import airflow_executable
+    from stiwatch.executables import venv_executable
 
-    airflow = airflow_executable()
+    airflow = venv_executable("airflow")
     os.execvpe(airflow, [airflow, *args.airflow_args], os.environ)
 
 

@@ -175,7 +175,11 @@ class Settings:
         return self.data_dir / "reports"
 
     def dbt_vars(self) -> dict[str, object]:
-        """The counting settings handed to dbt (recorded on every mart row)."""
+        """The counting settings handed to dbt (recorded on every mart row).
+
+        Validated here (the ``_env_*`` readers), typed in the JSON --vars; the dbt macros in
+        macros/utils/settings.sql only guard what they render, for dbt run by hand (see the note there).
+        """
         return {
             "lake_dir": str(self.lake_dir),
             "quality_results_dir": str(self.quality_results_dir),

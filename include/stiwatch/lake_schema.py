@@ -40,8 +40,13 @@ AFFILIATIONS = pa.schema(
         ("institution_id", pa.string()),
         ("ror", pa.string()),
         ("country_raw", pa.string()),
+        # OpenAlex: as delivered. WoS: NULL, decided in dbt from the seeds (parts ingested before the
+        # country_form column existed carry the code decided at their ingest; dbt keeps it for them).
         ("country_code", pa.string()),
         ("country_basis", pa.string()),
+        # WoS only, the parser's structural split (sources/wos/addresses.py); OpenAlex NULL.
+        ("country_form", pa.string()),
+        ("place_parts", pa.list_(pa.string())),
     ]
 )
 

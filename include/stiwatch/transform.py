@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 from stiwatch.config import DBT_PROJECT_DIR, Settings
+from stiwatch.executables import venv_executable
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
@@ -30,17 +29,11 @@ def dbt_vars_arg(settings: Settings) -> str:
     return json.dumps(settings.dbt_vars(), sort_keys=True)
 
 
-def dbt_executable() -> str:
-    """The dbt of the running interpreter's environment (the project venv), not whatever is on PATH."""
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
-
-
 def run_dbt(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run ``dbt <args>`` on the project with the settings' vars; raise with dbt's output on failure."""
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     command = [
-        dbt_executable(),
+        venv_executable("dbt"),
         *args,
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),

@@ -22,8 +22,9 @@ import pytest
 from stiwatch import landing
 from stiwatch.config import DBT_PROJECT_DIR, Settings
 from stiwatch.demo.patstat import generate_edition
+from stiwatch.executables import venv_executable
 from stiwatch.sources.patstat import ingest_file
-from stiwatch.transform import dbt_env, dbt_executable
+from stiwatch.transform import dbt_env
 
 EU27_AC = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
@@ -195,7 +196,7 @@ def build(settings: Settings, dbt_vars: dict[str, object]) -> None:
     command = [
         # cautious: run only tests whose parents are all built (publication-side tests would otherwise be
         # picked up through the shared completeness models without their own models being built)
-        dbt_executable(), "build", "--select", "+path:models/marts/patents",
+        venv_executable("dbt"), "build", "--select", "+path:models/marts/patents",
         "--indirect-selection", "cautious",
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
         "--vars", json.dumps({**settings.dbt_vars(), **dbt_vars}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from stiwatch.institutions import MATCH_SCHEMA, Matcher, Registry, load_aliases
+from stiwatch.institutions import Matcher, Registry, load_aliases
 from stiwatch.institutions.normalise import load_abbreviator, normalise
 
 CAS = "https://ror.org/034t30j35"  # Chinese Academy of Sciences, CN
@@ -97,12 +97,10 @@ def test_registry_names_match_without_the_seed(registry: Registry) -> None:
 
 @pytest.mark.shared
 def test_unresolved_strings_are_kept_and_listed(matcher: Matcher) -> None:
-    queries = [("Qwxz Fictional Inst", "DE"), ("Chinese Acad Sci", "CN"), ("Qwxz Fictional Inst", "DE")]
-    table = matcher.resolve_many(queries)
-    assert table.schema == MATCH_SCHEMA
-    rows = table.to_pylist()
-    assert len(rows) == 2  # distinct queries only
-    unresolved = [row for row in rows if row["method"] == "unresolved"]
-    assert [(row["text"], row["institution_id"], row["ror_id"]) for row in unresolved] == [
-        ("Qwxz Fictional Inst", "unresolved:DE:qwxz fictional inst", None)
-    ]
+    unresolved = matcher.resolve("Qwxz Fictional Inst", "DE")
+    assert (unresolved.method, unresolved.institution_id, unresolved.ror_id) == (
+        "unresolved",
+        "unresolved:DE:qwxz fictional inst",
+        None,
+    )
+    assert matcher.resolve("Chinese Acad Sci", "CN").method != "unresolved"

@@ -135,7 +135,7 @@ def _snapshot_rows() -> dict[str, list[dict[str, Any]]]:
 
 
 def flags_for(row: dict[str, Any]) -> dict[str, bool]:
-    """The completeness flags planted in the 'with flags' warehouse (independent of the fallback rules)."""
+    """The completeness flags planted in the 'with flags' warehouse."""
     year = row.get("pub_year", row.get("filing_year"))
     if "edition_id" in row:
         return {"is_provisional": year == 2023, "is_incomplete": year == 2022}

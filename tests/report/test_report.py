@@ -22,26 +22,16 @@ FIGURE_IDS = (
 )  # fmt: skip
 SNAPSHOT_IDS = ("2025-03-01_cur", "2024-01-10_old", "2025-06-01", "2024_autumn")
 
-# Non-final points/bars per figure and status, counted from the fixture rows (see fixture_release):
-# without flags, METHOD.md's rules: publications' as-of year 2025 (3 pairs or 3 named regions x 2 sources),
-# filing years >= 2024 - 2 (2022, 2023 x 2 pairs; x 2 sectors); with flags, the planted ones.
+# Non-final points/bars per figure and status: the flags planted in the fixture (see fixture_release).
 EXPECTED_MARKS = {
-    False: {
-        "copublications": {"provisional": 6, "incomplete": 0},
-        "publications": {"provisional": 6, "incomplete": 0},
-        "copatents": {"provisional": 4, "incomplete": 0},
-        "copatent-sectors": {"provisional": 4, "incomplete": 0},
-    },
-    True: {
-        "copublications": {"provisional": 6, "incomplete": 1},
-        "publications": {"provisional": 6, "incomplete": 0},
-        "copatents": {"provisional": 2, "incomplete": 2},
-        "copatent-sectors": {"provisional": 2, "incomplete": 2},
-    },
+    "copublications": {"provisional": 6, "incomplete": 1},
+    "publications": {"provisional": 6, "incomplete": 0},
+    "copatents": {"provisional": 2, "incomplete": 2},
+    "copatent-sectors": {"provisional": 2, "incomplete": 2},
 }
 
 
-def build(settings: Settings, *, with_flags: bool, marts: tuple[str, ...] | None = None) -> Path:
+def build(settings: Settings, *, with_flags: bool = True, marts: tuple[str, ...] | None = None) -> Path:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     build_warehouse(settings.warehouse_path, with_flags=with_flags, marts=marts)
     return build_report(settings, publish(settings))
@@ -62,11 +52,10 @@ def marks_with_status(svg: str, status: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("with_flags", [False, True], ids=["method-rules", "completeness-flags"])
-def test_page_marks_non_final_years(settings: Settings, with_flags: bool) -> None:
-    page = build(settings, with_flags=with_flags).read_text(encoding="utf-8")
+def test_page_marks_non_final_years(settings: Settings) -> None:
+    page = build(settings).read_text(encoding="utf-8")
 
-    for figure_id, expected in EXPECTED_MARKS[with_flags].items():
+    for figure_id, expected in EXPECTED_MARKS.items():
         svg = figure_html(page, figure_id)
         for status, count in expected.items():
             assert len(marks_with_status(svg, status)) == count, (figure_id, status)
@@ -74,12 +63,17 @@ def test_page_marks_non_final_years(settings: Settings, with_flags: bool) -> Non
             for point in marks_with_status(svg, "provisional") + marks_with_status(svg, "incomplete"):
                 assert 'fill="white"' in point  # hollow
             assert 'stroke-dasharray="5,4"' in svg  # the dashed tail
-    expected_note = "completeness flags." if with_flags else "no completeness flags yet"
-    assert page.count(expected_note) == 4  # the four yearly figures say how they were marked
+    assert page.count("completeness flags.") == 4  # the four yearly figures say how they were marked
+
+
+def test_a_release_without_completeness_flags_is_refused(settings: Settings) -> None:
+    # The report takes provisional years from the marts only; it never re-derives dbt's lag rule.
+    with pytest.raises(ValueError, match=r"fct_\w+ in this release has no is_provisional, is_incomplete"):
+        build(settings, with_flags=False)
 
 
 def test_figures_are_written_as_files_and_plot_only_current_snapshots(settings: Settings) -> None:
-    index = build(settings, with_flags=False)
+    index = build(settings)
 
     assert sorted(p.stem for p in index.parent.glob("*.svg")) == sorted(FIGURE_IDS)
     page = index.read_text(encoding="utf-8")
@@ -91,7 +85,7 @@ def test_figures_are_written_as_files_and_plot_only_current_snapshots(settings: 
 
 
 def test_missing_marts_are_named_instead_of_drawn(settings: Settings) -> None:
-    page = build(settings, with_flags=False, marts=("fct_region_pair_output",)).read_text(encoding="utf-8")
+    page = build(settings, marts=("fct_region_pair_output",)).read_text(encoding="utf-8")
 
     assert page.count("<svg") >= 1
     assert "fct_copatent_output is not in this release." in page

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from dbt_country_codes import dbt_country_codes
 from stiwatch import lake, lake_schema
 from stiwatch.config import Settings
 from stiwatch.ingest import ingest_source
@@ -77,7 +78,7 @@ def test_tab_export_rows(tmp_path: Path) -> None:
     result = _ingest(path, tmp_path / "lake")
     assert result == {
         "records": 2, "format": "wos_tab", "encoding": "utf-8-sig", "compression": "none",
-        "records_without_addresses": 1, "records_without_year": 0, "unknown_country_strings": {},
+        "records_without_addresses": 1, "records_without_year": 0,
     }  # fmt: skip
     pubs = _rows(tmp_path / "lake", "publications", path.name)
     assert [(p["record_seq"], p["record_id"], p["pub_year"], p["year_basis"]) for p in pubs] == [
@@ -91,10 +92,12 @@ def test_tab_export_rows(tmp_path: Path) -> None:
     assert first["n_addresses"] == 2 and pubs[1]["n_addresses"] == 0
     assert pubs[1]["doi"] is None and pubs[1]["keywords"] is None
     affs = _rows(tmp_path / "lake", "affiliations", path.name)
-    assert [(a["affiliation_seq"], a["organisation"], a["city"], a["country_code"]) for a in affs] == [
-        (1, "Tsinghua Univ", "Beijing", "CN"),
-        (2, "MIT", "Cambridge", "US"),
+    assert [(a["affiliation_seq"], a["organisation"], a["city"], a["country_raw"]) for a in affs] == [
+        (1, "Tsinghua Univ", "Beijing", "Peoples R China"),
+        (2, "MIT", "Cambridge", "USA"),
     ]
+    assert [a["country_code"] for a in affs] == [None, None]  # decided in dbt, not at ingest
+    assert [code for code, _ in dbt_country_codes(affs, tmp_path / "dbt")] == ["CN", "US"]
     cats = _rows(tmp_path / "lake", "categories", path.name)
     assert [(c["scheme"], c["category"]) for c in cats] == [
         ("wos_category", "Computer Science, Artificial Intelligence"),
@@ -127,10 +130,18 @@ def test_tagged_export_rows(tmp_path: Path) -> None:
         None,
     )
     affs = _rows(tmp_path / "lake", "affiliations", path.name)
-    assert [(a["n_authors"], a["country_code"], a["country_basis"]) for a in affs] == [
-        (1, "GB", "address"),
-        (2, "HK", "hk_mo_city"),
+    assert [(a["n_authors"], a["country_raw"], a["country_form"]) for a in affs] == [
+        (1, "England", "country"),
+        (2, "Peoples R China", "country"),
     ]
+    assert affs[1]["place_parts"] == [
+        "Chinese Univ Hong Kong",
+        "Dept CS",
+        "Shatin",
+        "Hong Kong",
+        "Peoples R China",
+    ]
+    assert dbt_country_codes(affs, tmp_path / "dbt") == [("GB", "address"), ("HK", "hk_mo_city")]
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])

@@ -5,16 +5,20 @@ Expected values were read off the raw files by hand (zcat | grep / awk), or come
 
 from __future__ import annotations
 
+import csv
 import gzip
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from dbt_country_codes import dbt_country_codes
 from reference.provenance import OLD_US_ADDRESS_PAIRS
 from reference.provenance import PROVENANCE_PAIRS as PAIRS
 from stiwatch import lake, lake_schema
+from stiwatch.config import SEEDS_DIR
 from stiwatch.sources.wos import ingest_file
+from stiwatch.sources.wos.countries import address_country, default_lookup
 
 SNAPSHOT = "shared"
 FORMAT_FOLDERS = {"tab": "wos_tab", "tab_alldb": "wos_tab", "edge_cases": "wos_tab", "tagged": "wos_tagged"}
@@ -81,14 +85,41 @@ def ingested(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     return lake_dir, results
 
 
+@pytest.fixture(scope="module")
+def coded(ingested, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, int], tuple[str, str]]:
+    """(file, UT, affiliation_seq) -> (country_code, country_basis) as dbt decides them from the seeds."""
+    lake_dir, results = ingested
+    rows = [a for name in sorted(results) for a in _rows(lake_dir, "affiliations", name)]
+    codes = dbt_country_codes(rows, tmp_path_factory.mktemp("countries"))
+    return {
+        (a["source_file"], a["record_id"], a["affiliation_seq"]): code
+        for a, code in zip(rows, codes, strict=True)
+    }
+
+
 def _rows(lake_dir: Path, table: str, name: str) -> list[dict]:
     return pq.read_table(lake.part_path(lake_dir, "wos", SNAPSHOT, table, name)).to_pylist()
 
 
-def _publication(lake_dir: Path, name: str, ut: str) -> tuple[dict, list[dict]]:
+def _with_codes(affs: list[dict], coded: dict) -> list[dict]:
+    """The lake rows with the country_code and country_basis dbt gives them."""
+    return [
+        a
+        | dict(
+            zip(
+                ("country_code", "country_basis"),
+                coded[(a["source_file"], a["record_id"], a["affiliation_seq"])],
+                strict=True,
+            )
+        )
+        for a in affs
+    ]
+
+
+def _publication(lake_dir: Path, name: str, ut: str, coded: dict) -> tuple[dict, list[dict]]:
     pub = next(p for p in _rows(lake_dir, "publications", name) if p["record_id"] == ut)
     affs = [a for a in _rows(lake_dir, "affiliations", name) if a["record_id"] == ut]
-    return pub, affs
+    return pub, _with_codes(affs, coded)
 
 
 def test_every_real_file_parses_with_the_provenance_record_count(shared_data: Path, ingested) -> None:
@@ -104,11 +135,19 @@ def test_every_real_file_parses_with_the_provenance_record_count(shared_data: Pa
             assert result["records_without_addresses"] == WITHOUT_ADDRESSES.get(path.name, 0), path.name
 
 
-def test_every_country_string_of_the_real_files_is_in_the_seed(ingested) -> None:
-    _, results = ingested
-    assert {
-        name: r["unknown_country_strings"] for name, r in results.items() if r["unknown_country_strings"]
-    } == {}
+def test_every_country_string_of_the_real_files_is_in_the_seed(ingested, coded) -> None:
+    lake_dir, results = ingested
+    with (SEEDS_DIR / "wos_country_names.csv").open(encoding="utf-8", newline="") as fh:
+        unknown_on_purpose = {
+            r["wos_country_name"].casefold() for r in csv.DictReader(fh) if r["country_code"] == "UNKNOWN"
+        }
+    unmapped = {
+        (name, a["country_raw"])
+        for name in results
+        for a in _with_codes(_rows(lake_dir, "affiliations", name), coded)
+        if a["country_code"] == "UNKNOWN" and (a["country_raw"] or "").casefold() not in unknown_on_purpose
+    }
+    assert unmapped == set()
 
 
 def test_no_addresses_edge_case(ingested) -> None:
@@ -119,9 +158,9 @@ def test_no_addresses_edge_case(ingested) -> None:
     assert _rows(lake_dir, "categories", name) == []
 
 
-def test_tab_record_read_by_hand(ingested) -> None:
+def test_tab_record_read_by_hand(ingested, coded) -> None:
     lake_dir, _ = ingested
-    pub, affs = _publication(lake_dir, "scientopy_wos_2026_04_02_1000.txt.gz", "WOS:001395617300004")
+    pub, affs = _publication(lake_dir, "scientopy_wos_2026_04_02_1000.txt.gz", "WOS:001395617300004", coded)
     assert (pub["record_seq"], pub["pub_year"], pub["year_basis"]) == (1, 2025, "PY")
     assert pub["doi"] == "10.1109/jiot.2024.3468428"
     assert pub["title"] == "Accurate Indoor Localization for Bluetooth Low Energy Backscatter"
@@ -148,9 +187,9 @@ def test_tab_record_read_by_hand(ingested) -> None:
     ]
 
 
-def test_all_databases_tab_record_read_by_hand(ingested) -> None:
+def test_all_databases_tab_record_read_by_hand(ingested, coded) -> None:
     lake_dir, _ = ingested
-    pub, affs = _publication(lake_dir, "lamatawk_alldb_68.txt", "WOS:001067701100035")
+    pub, affs = _publication(lake_dir, "lamatawk_alldb_68.txt", "WOS:001067701100035", coded)
     assert (pub["record_seq"], pub["pub_year"], pub["doi"]) == (2, 2023, "10.1371/journal.pone.0288809")
     assert len(affs) == pub["n_addresses"] == 8
     first = affs[0]
@@ -159,10 +198,10 @@ def test_all_databases_tab_record_read_by_hand(ingested) -> None:
     assert (affs[3]["organisation"], affs[3]["country_code"]) == ("Univ Port Harcourt", "NG")
 
 
-def test_tagged_records_read_by_hand(ingested) -> None:
+def test_tagged_records_read_by_hand(ingested, coded) -> None:
     lake_dir, results = ingested
     # blacksilicon record 387 has no PY, only "EA MAY 2021"
-    pub, affs = _publication(lake_dir, "blacksilicon_savedrecs.txt.gz", "WOS:000649402100001")
+    pub, affs = _publication(lake_dir, "blacksilicon_savedrecs.txt.gz", "WOS:000649402100001", coded)
     assert (pub["record_seq"], pub["pub_year"], pub["year_basis"]) == (387, 2021, "EA")
     assert pub["doi"] == "10.1002/pssr.202100129"
     assert [(a["n_authors"], a["organisation"], a["city"], a["country_code"]) for a in affs] == [
@@ -173,7 +212,7 @@ def test_tagged_records_read_by_hand(ingested) -> None:
     ]
     assert results["blacksilicon_savedrecs.txt.gz"]["records_without_year"] == 0
     # wosanalysis record 65: Hong Kong addresses of the new style, and an English one
-    pub, affs = _publication(lake_dir, "wosanalysis_2.txt.gz", "WOS:000589418400030")
+    pub, affs = _publication(lake_dir, "wosanalysis_2.txt.gz", "WOS:000589418400030", coded)
     assert (pub["record_seq"], pub["pub_year"], pub["doi"]) == (65, 2020, "10.1039/d0ta06281b")
     assert [(a["n_authors"], a["organisation"], a["country_code"], a["country_basis"]) for a in affs] == [
         (5, "Hong Kong Polytech Univ", "HK", "hk_mo_city"),
@@ -182,10 +221,10 @@ def test_tagged_records_read_by_hand(ingested) -> None:
     ]
 
 
-def test_old_upper_case_records_read_by_hand(ingested) -> None:
+def test_old_upper_case_records_read_by_hand(ingested, coded) -> None:
     lake_dir, _ = ingested
     name = "metaknowledge_ManyAuthors.isi.gz"
-    pub, affs = _publication(lake_dir, name, "WOS:A1973P247700001")
+    pub, affs = _publication(lake_dir, name, "WOS:A1973P247700001", coded)
     assert (pub["record_seq"], pub["pub_year"], pub["doi"]) == (61, 1973, "10.2307/2978164")
     assert [
         (a["organisation"], a["city"], a["country_raw"], a["country_code"], a["country_basis"]) for a in affs
@@ -193,7 +232,7 @@ def test_old_upper_case_records_read_by_hand(ingested) -> None:
         ("UNIV MISSOURI", "COLUMBIA", "MO 65201", "US", "us_state_zip"),
         ("OKLAHOMA STATE UNIV", "STILLWATER", "OK 74074", "US", "us_state_zip"),
     ]
-    pub, affs = _publication(lake_dir, name, "WOS:A1995QG22000002")
+    pub, affs = _publication(lake_dir, name, "WOS:A1995QG22000002", coded)
     assert (pub["record_seq"], pub["pub_year"]) == (64, 1995)
     assert [(a["city"], a["country_raw"], a["country_code"]) for a in affs] == [
         ("MONTREAL", "CANADA", "CA"),
@@ -231,9 +270,11 @@ def test_gzip_copy_of_a_real_tagged_file_gives_identical_rows(
         assert _rows(tmp_path / "lake", table, original.name) == _rows(lake_dir, table, original.name), table
 
 
-def _pair_records(lake_dir: Path, name: str, *, old_us_rule: bool) -> dict[tuple[str, str], set[str]]:
+def _pair_records(
+    lake_dir: Path, name: str, coded: dict, *, old_us_rule: bool
+) -> dict[tuple[str, str], set[str]]:
     regions: dict[str, set[str]] = {}
-    for a in _rows(lake_dir, "affiliations", name):
+    for a in _with_codes(_rows(lake_dir, "affiliations", name), coded):
         if a["country_basis"] == "us_state_zip" and not old_us_rule:
             continue
         region = REGION_OF.get(a["country_code"])
@@ -245,20 +286,35 @@ def _pair_records(lake_dir: Path, name: str, *, old_us_rule: bool) -> dict[tuple
     }
 
 
-def test_pair_counts_match_provenance_where_the_rules_coincide(ingested) -> None:
+def test_pair_counts_match_provenance_where_the_rules_coincide(ingested, coded) -> None:
     lake_dir, results = ingested
     for name in results:
         if name not in PAIRS:
             continue
         # PROVENANCE's rough rule knows only "... USA" as US: leave out our old state+ZIP addresses
-        rough = _pair_records(lake_dir, name, old_us_rule=False)
+        rough = _pair_records(lake_dir, name, coded, old_us_rule=False)
         assert tuple(len(ids) for ids in rough.values()) == PAIRS[name], name
 
 
-def test_old_us_addresses_add_the_expected_pairs(ingested) -> None:
+def test_old_us_addresses_add_the_expected_pairs(ingested, coded) -> None:
     lake_dir, _ = ingested
     name = "metaknowledge_ManyAuthors.isi.gz"
-    rough = _pair_records(lake_dir, name, old_us_rule=False)
-    method = _pair_records(lake_dir, name, old_us_rule=True)
+    rough = _pair_records(lake_dir, name, coded, old_us_rule=False)
+    method = _pair_records(lake_dir, name, coded, old_us_rule=True)
     added = {rid: pair for pair in method for rid in method[pair] - rough[pair]}
     assert added == OLD_US_ADDRESS_PAIRS
+
+
+def test_resolution_step_codes_every_real_address_as_dbt_does(ingested, coded) -> None:
+    # The institution resolution step runs before dbt and joins back on the country code: its Python
+    # reading of the seeds must give every address the code dbt gives it.
+    lake_dir, results = ingested
+    lookup = default_lookup()
+    differ = [
+        (a["source_file"], a["record_id"], a["affiliation_seq"])
+        for name in results
+        for a in _rows(lake_dir, "affiliations", name)
+        if address_country(a["country_raw"], a["country_form"], a["place_parts"], a["country_code"], lookup)
+        != coded[(a["source_file"], a["record_id"], a["affiliation_seq"])][0]
+    ]
+    assert differ == []

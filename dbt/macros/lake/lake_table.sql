@@ -97,13 +97,18 @@
         union_by_name: parts written by different parser versions may order columns differently.
         hive_types_autocast off: a snapshot id such as 2024-08-27 must stay text, never become a DATE.
     -#}
+    {#-
+        The typed empty relation is unioned by name, so a declared column that no part has yet (every
+        part was written before the column was added, e.g. WoS country_form) reads as NULL, not an error.
+    -#}
     {%- set casts = [] -%}
     {%- for name, data_type in columns -%}
         {%- do casts.append('cast(' ~ name ~ ' as ' ~ data_type ~ ') as ' ~ name) -%}
     {%- endfor -%}
     {{ return(
         '(select ' ~ casts | join(', ')
-        ~ " from read_parquet('" ~ pattern ~ "', hive_partitioning = true, hive_types_autocast = false,"
-        ~ ' union_by_name = true))'
+        ~ " from (select * from read_parquet('" ~ pattern ~ "', hive_partitioning = true,"
+        ~ ' hive_types_autocast = false, union_by_name = true)'
+        ~ ' union all by name ' ~ stiwatch.empty_relation(columns) ~ '))'
     ) }}
 {% endmacro %}

@@ -1,4 +1,12 @@
-{#- The counting settings (dbt vars), rendered as SQL literals and recorded on every mart row. -#}
+{#-
+    The counting settings (dbt vars), rendered as SQL literals and recorded on every mart row.
+
+    Who validates: stiwatch.config.Settings is the authority for the supported path (CLI, DAGs): it
+    checks every STIWATCH_* value and hands dbt typed --vars. These macros still check the type of what
+    they render, on purpose, because dbt also runs by hand (`dbt build --vars ...`, documented in
+    dbt_project.yml) and some vars exist only here (patent_scope): a value is pasted into SQL text, so
+    a malformed one must fail with the var's name, not become broken or different SQL.
+-#}
 
 {% macro bool_var(name) %}
     {#-
@@ -55,3 +63,14 @@
     {{ dbt.current_timestamp() }} as built_at,
     '{{ invocation_id }}' as dbt_invocation_id
 {%- endmacro %}
+
+
+{% macro float_var(name) %}
+    {#- A numeric var as a SQL literal; fails with the var name when it is not a number. -#}
+    {%- set raw = var(name) | string | trim -%}
+    {%- if not modules.re.fullmatch('-?[0-9]+([.][0-9]+)?', raw) -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ name ~ "=" ~ raw ~ " is not a number, e.g. --vars '{" ~ name ~ ": 0.9}'") }}
+    {%- endif -%}
+    {{ return('cast(' ~ raw ~ ' as double)') }}
+{% endmacro %}

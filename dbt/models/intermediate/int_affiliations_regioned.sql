@@ -1,4 +1,5 @@
--- Every kept affiliation of both sources with its region. The country code is normalised through the
+-- Every kept affiliation of both sources with its region (WoS codes from int_wos_affiliations_coded,
+-- OpenAlex codes as delivered). The country code is normalised through the
 -- alias seed (EU usage EL -> GR, UK -> GB) and placed with the regions seed:
 --   UNKNOWN country -> 'UNKNOWN' (kept and reported, never dropped)
 --   HK / MO         -> CN when var cn_includes_hk_mo is true, else 'OTHER'
@@ -18,7 +19,7 @@ wos_affiliations as (
         country_raw,
         country_code,
         country_basis
-    from {{ ref('stg_wos__affiliations') }}
+    from {{ ref('int_wos_affiliations_coded') }}
 ),
 
 openalex_affiliations as (

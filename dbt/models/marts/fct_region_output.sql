@@ -72,25 +72,26 @@ with_history as (
 )
 
 select
-    cast(source as varchar) as source,
-    cast(snapshot_id as varchar) as snapshot_id,
-    cast(snapshot_as_of as date) as snapshot_as_of,
-    cast(is_current_snapshot as boolean) as is_current_snapshot,
-    cast(pub_year as integer) as pub_year,
-    cast(region as varchar) as region,
-    cast(publications as bigint) as publications,
-    cast(publications_fractional as double) as publications_fractional,
+    cast(with_history.source as varchar) as source,
+    cast(with_history.snapshot_id as varchar) as snapshot_id,
+    cast(with_history.snapshot_as_of as date) as snapshot_as_of,
+    cast(with_history.is_current_snapshot as boolean) as is_current_snapshot,
+    cast(with_history.pub_year as integer) as pub_year,
+    cast(with_history.region as varchar) as region,
+    cast(with_history.publications as bigint) as publications,
+    cast(with_history.publications_fractional as double) as publications_fractional,
     case
-        when previous_publications > 0
-            then cast(publications as double) / previous_publications - 1
+        when with_history.previous_publications > 0
+            then cast(with_history.publications as double) / with_history.previous_publications - 1
     end as growth_rate,
     case
-        when pub_year > first_pub_year and first_year_publications > 0
+        when with_history.pub_year > with_history.first_pub_year and with_history.first_year_publications > 0
             then power(
-                cast(publications as double) / first_year_publications,
-                1.0 / (pub_year - first_pub_year)
+                cast(with_history.publications as double) / with_history.first_year_publications,
+                1.0 / (with_history.pub_year - with_history.first_pub_year)
             ) - 1
     end as cagr_since_first_year,
-    {{ completeness_columns("with_history.source", 'with_history.snapshot_id', 'with_history.pub_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from with_history
+{{ completeness_join('with_history.source', 'with_history.snapshot_id', 'with_history.pub_year') }}

@@ -106,20 +106,21 @@ series as (
 )
 
 select
-    cast(source as varchar) as source,
-    cast(snapshot_id as varchar) as snapshot_id,
-    cast(snapshot_as_of as date) as snapshot_as_of,
-    cast(is_current_snapshot as boolean) as is_current_snapshot,
-    cast(pub_year as integer) as pub_year,
-    cast(region_pair as varchar) as region_pair,
-    cast(region_a as varchar) as region_a,
-    cast(region_b as varchar) as region_b,
-    cast(copublications as bigint) as copublications,
-    cast(trilateral_copublications as bigint) as trilateral_copublications,
+    cast(series.source as varchar) as source,
+    cast(series.snapshot_id as varchar) as snapshot_id,
+    cast(series.snapshot_as_of as date) as snapshot_as_of,
+    cast(series.is_current_snapshot as boolean) as is_current_snapshot,
+    cast(series.pub_year as integer) as pub_year,
+    cast(series.region_pair as varchar) as region_pair,
+    cast(series.region_a as varchar) as region_a,
+    cast(series.region_b as varchar) as region_b,
+    cast(series.copublications as bigint) as copublications,
+    cast(series.trilateral_copublications as bigint) as trilateral_copublications,
     case
-        when copublications > 0
-            then cast(trilateral_copublications as double) / copublications
+        when series.copublications > 0
+            then cast(series.trilateral_copublications as double) / series.copublications
     end as share_of_pair_also_trilateral,
-    {{ completeness_columns("series.source", 'series.snapshot_id', 'series.pub_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from series
+{{ completeness_join('series.source', 'series.snapshot_id', 'series.pub_year') }}

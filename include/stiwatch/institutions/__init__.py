@@ -4,17 +4,15 @@ registry = load_ror([dump_zip])                      # or the shared .jsonl.gz f
 write_registry(registry, settings.lake_dir, dump_id_of(dump_zip))
 matcher = Matcher(registry, load_aliases())
 matcher.resolve("Chinese Acad Sci", country="CN")    # -> Match(ror_id=..., method="alias", ...)
-matcher.resolve_many(distinct_pairs)                  # -> pyarrow table, one row per distinct string
 evaluate(matcher, load_gold(path), registry_ids)      # -> Scores (precision, recall)
 """
 
 from stiwatch.institutions.aliases import Alias, load_aliases
 from stiwatch.institutions.evaluation import Scores, evaluate, load_gold
-from stiwatch.institutions.matcher import MATCH_SCHEMA, Match, Matcher
+from stiwatch.institutions.matcher import Match, Matcher
 from stiwatch.institutions.registry import Registry, dump_id_of, load_ror, write_registry
 
 __all__ = [
-    "MATCH_SCHEMA",
     "Alias",
     "Match",
     "Matcher",

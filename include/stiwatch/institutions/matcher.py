@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from stiwatch.institutions.aliases import Alias
@@ -53,20 +52,6 @@ _NAME_RANK = {"display": 0, "label": 0, "alias": 1}
 _MIN_ACRONYM_LENGTH = 3
 # Words in more names than this are too common to retrieve fuzzy candidates by (``univ``, ``inst`` ...).
 _MAX_POSTINGS = 3000
-
-MATCH_SCHEMA = pa.schema(
-    [
-        ("text", pa.string()),
-        ("country_code", pa.string()),
-        ("institution_id", pa.string()),
-        ("ror_id", pa.string()),
-        ("institution_name", pa.string()),
-        ("institution_country", pa.string()),
-        ("method", pa.string()),
-        ("confidence", pa.float64()),
-        ("matched_part", pa.string()),
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -183,17 +168,6 @@ class Matcher:
             if found:
                 return self._match(text, country, found, "fuzzy", similarity, part)
         return self._unresolved(text, country)
-
-    def resolve_many(self, queries: Iterable[tuple[str, str | None]]) -> pa.Table:
-        """Resolve each distinct (text, country) once; one row per distinct query (``MATCH_SCHEMA``).
-
-        Empty or NULL texts name no organisation and get no row; the caller keeps those affiliations.
-        """
-        distinct = dict.fromkeys((text, country) for text, country in queries if text)
-        matches = [self.resolve(text, country) for text, country in distinct]
-        counts = Counter(match.method for match in matches)
-        log.info("resolved %s distinct organisation strings: %s", len(matches), dict(counts))
-        return pa.Table.from_pylist([match.__dict__ for match in matches], schema=MATCH_SCHEMA)
 
     def _by_alias(self, key: str, allowed: frozenset[str] | None) -> str | None:
         entries = self._aliases.get(self._abbreviator.key(key))

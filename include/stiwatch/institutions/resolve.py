@@ -1,11 +1,12 @@
 """The institution resolution step of a refresh: WoS organisation strings in the lake -> one institution each.
 
-Runs between the ingest and dbt. DuckDB reads the DISTINCT (organisation, country_code) pairs of every WoS
-affiliation part in the lake; each pair is resolved once by the matcher (``organisation_first``: a WoS
-organisation is the first comma part of a C1 address) against the current ROR dump (``ror_landing``) and the
-alias seed. The result is written atomically to ``lake/institutions/matches.parquet`` (``MATCHES_SCHEMA``)
-with ``_manifest.json`` beside it; dbt joins it back on (organisation, country_code). Every pair gets a row:
-an unresolved string is kept as its own institution ``unresolved:<country>:<normalised text>``.
+Runs between the ingest and dbt. DuckDB reads the distinct organisations of the WoS affiliation parts in the
+lake, each with the country code dbt gives its address (``address_country``); each pair is resolved once by
+the matcher (``organisation_first``: a WoS organisation is the first comma part of a C1 address) against the
+current ROR dump (``ror_landing``) and the alias seed. The result is written atomically to
+``lake/institutions/matches.parquet`` (``MATCHES_SCHEMA``) with ``_manifest.json`` beside it; dbt joins it
+back on (organisation, country_code). Every pair gets a row: an unresolved string is kept as its own
+institution ``unresolved:<country>:<normalised text>``.
 
 OpenAlex affiliations need no matching: their ROR id (else the OpenAlex institution id) is the institution,
 taken directly in dbt (``int_affiliation_institutions``).
@@ -34,13 +35,14 @@ from stiwatch.institutions.ror_landing import (
     read_registry,
 )
 from stiwatch.lake import write_json_atomic, write_parquet_atomic
+from stiwatch.sources.wos.countries import address_country, default_lookup
 
 log = logging.getLogger(__name__)
 
 MATCHES_SCHEMA = pa.schema(
     [
         ("organisation", pa.string()),  # as in the lake (WoS first C1 part)
-        ("country_code", pa.string()),  # the lake's country code of the address: the join key with it
+        ("country_code", pa.string()),  # the address's code (int_wos_affiliations_coded): the join key
         ("institution_key", pa.string()),  # ROR id, or unresolved:<country>:<normalised text>
         ("canonical_name", pa.string()),
         ("institution_country", pa.string()),
@@ -91,25 +93,36 @@ def resolve_institutions(settings: Settings) -> Path:
 def distinct_wos_organisations(lake_dir: Path) -> Iterator[tuple[str, str]]:
     """Distinct (organisation, country_code) of all WoS affiliation parts, sorted; streamed in batches.
 
-    Parts of snapshots without a manifest yet are read too: resolving a few extra strings is harmless and
-    the table is then ready when the snapshot is published.
+    The country code is the one dbt gives the address (``address_country``, from the seeds at this
+    refresh), so the matches join back on it. Parts of snapshots without a manifest yet are read too:
+    resolving a few extra strings is harmless and the table is then ready when the snapshot is published.
     """
     pattern = str(lake_dir / "wos" / "snapshot=*" / "affiliations" / "*.parquet")
+    lookup = default_lookup()
     with duckdb.connect() as con:
         (files,) = con.execute("SELECT count(*) FROM glob($pattern)", {"pattern": pattern}).fetchone()
         if not files:
             return
+        # Unioned by name with a typed empty row set: parts written before country_form existed lack it.
         con.execute(
             """
-            SELECT DISTINCT organisation, coalesce(country_code, 'UNKNOWN') AS country_code
-            FROM read_parquet($pattern, union_by_name = true)
+            SELECT DISTINCT organisation, country_raw, country_form, place_parts, country_code
+            FROM (
+                SELECT * FROM read_parquet($pattern, union_by_name = true)
+                UNION ALL BY NAME
+                SELECT NULL::VARCHAR AS country_code, NULL::VARCHAR AS country_form,
+                    NULL::VARCHAR[] AS place_parts
+                WHERE false
+            )
             WHERE trim(coalesce(organisation, '')) <> ''
-            ORDER BY organisation, country_code
             """,
             {"pattern": pattern},
         )
+        pairs = set()
         while batch := con.fetchmany(_BATCH_ROWS):
-            yield from batch
+            for organisation, country_raw, form, places, ingested_code in batch:
+                pairs.add((organisation, address_country(country_raw, form, places, ingested_code, lookup)))
+    yield from sorted(pairs)
 
 
 def _row(organisation: str, country_code: str, match: Match, registry_id: str | None) -> dict[str, object]:

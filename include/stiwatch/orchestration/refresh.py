@@ -38,11 +38,6 @@ class DagRunResult:
     log_path: Path
 
 
-def airflow_executable() -> str:
-    beside_python = Path(sys.executable).parent / "airflow"
-    return str(beside_python) if beside_python.exists() else "airflow"
-
-
 def run_dags(dag_ids: tuple[str, ...], env: dict[str, str], log_path: Path) -> list[DagRunResult]:
     """Run DAGs in order in one subprocess; raise DagRunFailedError at the first failed run."""
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,15 +9,15 @@ import subprocess
 
 from stiwatch import airflow_env
 from stiwatch.config import SOURCES, Settings
+from stiwatch.executables import venv_executable
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
-from stiwatch.orchestration.refresh import airflow_executable
 
 
 def setup(settings: Settings) -> None:
     for folder in (*(settings.landing_dir / s for s in SOURCES), settings.lake_dir, settings.reports_dir):
         folder.mkdir(parents=True, exist_ok=True)
     env = airflow_env.embedded_env()
-    airflow = airflow_executable()
+    airflow = venv_executable("airflow")
     for args in (
         ["db", "migrate"],
         ["pools", "set", WAREHOUSE_POOL, "1", "DuckDB allows one writer: every task writing the warehouse"],

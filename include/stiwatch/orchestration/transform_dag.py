@@ -26,10 +26,10 @@ from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_SELECTION, SOURCES, Settings
+from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
-from stiwatch.transform import dbt_executable
 
 DEFAULT_ARGS = {
     "owner": "stiwatch",
@@ -132,7 +132,7 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
             target_name="dev",
             profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
         ),
-        dbt_executable_path=dbt_executable(),
+        dbt_executable_path=venv_executable("dbt"),
         install_deps=False,
         # Cosmos would pick the in-process dbt runner when dbt is importable; that process keeps the
         # warehouse attached, so a later task in the same process (dags test, a worker reusing it)

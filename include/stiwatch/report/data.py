@@ -2,9 +2,9 @@
 
 Only the current snapshot (edition) of each source is read; every row keeps its source and snapshot, and
 figures draw one panel per source, so numbers of different sources are never added together.
-Each yearly series gets a ``status``: ``final``, ``provisional`` or ``incomplete``. It comes from the marts'
-completeness flags (``is_provisional`` / ``is_incomplete``) when the warehouse has them; older warehouses
-get METHOD.md's structural rules instead, and the page says which was used.
+Each yearly series gets a ``status``: ``final``, ``provisional`` or ``incomplete``, from the marts'
+completeness flags (``is_provisional`` / ``is_incomplete``): dbt owns the lag and completeness rules, the
+report never repeats them.
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ from typing import Any
 
 import pandas as pd
 
-# METHOD.md "Completeness" rule 1, as its example reads it (a 2023 edition: 2022 and 2021 provisional):
-# Y >= A - 2. Used only when the marts carry no completeness flags.
-PATENT_PROVISIONAL_YEARS = 2
 # The region pair whose field profile and top institutions the brief shows.
 EU_CN_PAIR = "CN-EU27/AC"
 # The brief's Fig. 2 regions; OTHER and UNKNOWN stay in fct_region_output.
@@ -45,20 +42,12 @@ def table_columns(con: Any, table: str) -> set[str]:
     return {name for (name,) in found}
 
 
-def status_sql(columns: set[str], fallback_sql: str, fallback_note: str) -> tuple[str, str]:
-    """SQL for a row's year status and a sentence saying how it was decided."""
-    flags = [column for column in FLAG_COLUMNS if column in columns]
-    if not flags:
-        return (
-            f"case when {fallback_sql} then 'provisional' else 'final' end",
-            f"this warehouse has no completeness flags yet: {fallback_note} (METHOD.md)",
-        )
-    cases = []
-    if "is_incomplete" in flags:
-        cases.append("when coalesce(is_incomplete, false) then 'incomplete'")
-    if "is_provisional" in flags:
-        cases.append("when coalesce(is_provisional, false) then 'provisional'")
-    return f"case {' '.join(cases)} else 'final' end", "marked by the warehouse's completeness flags"
+# The flag that wins when both are set: an incomplete year is also provisional, and worse.
+STATUS_SQL = (
+    "case when coalesce(is_incomplete, false) then 'incomplete' "
+    "when coalesce(is_provisional, false) then 'provisional' else 'final' end"
+)
+MARKING = "marked by the warehouse's completeness flags"
 
 
 def _publication_panel() -> str:
@@ -69,22 +58,17 @@ def _patent_panel() -> str:
     return "source || ' · ' || edition_id || ' (as of ' || cast(edition_as_of as varchar) || ')'"
 
 
-PUBLICATION_FALLBACK = "pub_year >= year(snapshot_as_of)"
-PATENT_FALLBACK = f"filing_year >= year(edition_as_of) - {PATENT_PROVISIONAL_YEARS}"
-PUBLICATION_FALLBACK_NOTE = "the as-of year of each snapshot (and any later year) is provisional"
-PATENT_FALLBACK_NOTE = (
-    f"filing years from the edition's as-of year minus {PATENT_PROVISIONAL_YEARS} on are provisional "
-    "(a 2023 edition: 2021 and later)"
-)
-
-
-def _yearly(con: Any, mart: str, select_sql: str, fallback_sql: str, fallback_note: str) -> FigureData:
+def _yearly(con: Any, mart: str, select_sql: str) -> FigureData:
     columns = table_columns(con, mart)
     if not columns:
         return FigureData(mart, None)
-    status, marking = status_sql(columns, fallback_sql, fallback_note)
-    rows = con.execute(select_sql.format(status=status)).df()
-    return FigureData(mart, rows, marking)
+    missing = [column for column in FLAG_COLUMNS if column not in columns]
+    if missing:
+        raise ValueError(
+            f"{mart} in this release has no {', '.join(missing)}: it was built before the marts carried "
+            "completeness flags. Rebuild and publish a new release (stiwatch refresh), then build the report."
+        )
+    return FigureData(mart, con.execute(select_sql.format(status=STATUS_SQL)).df(), MARKING)
 
 
 def region_pair_output(con: Any) -> FigureData:
@@ -93,7 +77,7 @@ def region_pair_output(con: Any) -> FigureData:
             copublications as value, {{status}} as status
         from fct_region_pair_output where is_current_snapshot order by source, series, year
     """
-    return _yearly(con, "fct_region_pair_output", sql, PUBLICATION_FALLBACK, PUBLICATION_FALLBACK_NOTE)
+    return _yearly(con, "fct_region_pair_output", sql)
 
 
 def region_output(con: Any) -> FigureData:
@@ -104,7 +88,7 @@ def region_output(con: Any) -> FigureData:
         from fct_region_output where is_current_snapshot and region in ({regions})
         order by source, series, year
     """
-    return _yearly(con, "fct_region_output", sql, PUBLICATION_FALLBACK, PUBLICATION_FALLBACK_NOTE)
+    return _yearly(con, "fct_region_output", sql)
 
 
 def copatent_output(con: Any) -> FigureData:
@@ -114,7 +98,7 @@ def copatent_output(con: Any) -> FigureData:
         from fct_copatent_output where is_current_edition and basis = '{DEFAULT_PATENT_BASIS}'
         order by source, series, year
     """
-    return _yearly(con, "fct_copatent_output", sql, PATENT_FALLBACK, PATENT_FALLBACK_NOTE)
+    return _yearly(con, "fct_copatent_output", sql)
 
 
 def copatent_sectors(con: Any) -> FigureData:
@@ -125,7 +109,7 @@ def copatent_sectors(con: Any) -> FigureData:
         from fct_copatent_sectors where is_current_edition and basis = '{DEFAULT_PATENT_BASIS}'
         group by all order by source, year, series
     """
-    return _yearly(con, "fct_copatent_sectors", sql, PATENT_FALLBACK, PATENT_FALLBACK_NOTE)
+    return _yearly(con, "fct_copatent_sectors", sql)
 
 
 def _ranked(con: Any, mart: str, sql: str) -> FigureData:

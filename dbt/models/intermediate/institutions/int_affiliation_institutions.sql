@@ -18,7 +18,7 @@ staged as (
         country_code as lake_country_code,
         cast(null as varchar) as ror,
         cast(null as varchar) as openalex_institution_id
-    from {{ ref('stg_wos__affiliations') }}
+    from {{ ref('int_wos_affiliations_coded') }}
     union all
     select
         'openalex' as source,

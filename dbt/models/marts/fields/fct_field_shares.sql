@@ -123,20 +123,21 @@ dense as (
 )
 
 select
-    cast(source as varchar) as source,
-    cast(snapshot_id as varchar) as snapshot_id,
-    cast(snapshot_as_of as date) as snapshot_as_of,
-    cast(is_current_snapshot as boolean) as is_current_snapshot,
-    cast(period as varchar) as period,
-    cast(pub_year as integer) as pub_year,
-    cast(concat(region_a, '-', region_b) as varchar) as region_pair,
-    cast(region_a as varchar) as region_a,
-    cast(region_b as varchar) as region_b,
-    cast(field_group_id as varchar) as field_group_id,
-    cast(field_group as varchar) as field_group,
-    cast(pair_copublications as bigint) as pair_copublications,
-    cast(copublications_fractional as double) as copublications_fractional,
-    cast(copublications_fractional / pair_copublications as double) as share_of_pair,
-    {{ completeness_columns("dense.source", 'dense.snapshot_id', 'dense.pub_year') }},
+    cast(dense.source as varchar) as source,
+    cast(dense.snapshot_id as varchar) as snapshot_id,
+    cast(dense.snapshot_as_of as date) as snapshot_as_of,
+    cast(dense.is_current_snapshot as boolean) as is_current_snapshot,
+    cast(dense.period as varchar) as period,
+    cast(dense.pub_year as integer) as pub_year,
+    cast(concat(dense.region_a, '-', dense.region_b) as varchar) as region_pair,
+    cast(dense.region_a as varchar) as region_a,
+    cast(dense.region_b as varchar) as region_b,
+    cast(dense.field_group_id as varchar) as field_group_id,
+    cast(dense.field_group as varchar) as field_group,
+    cast(dense.pair_copublications as bigint) as pair_copublications,
+    cast(dense.copublications_fractional as double) as copublications_fractional,
+    cast(dense.copublications_fractional / dense.pair_copublications as double) as share_of_pair,
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from dense
+{{ completeness_join('dense.source', 'dense.snapshot_id', 'dense.pub_year') }}

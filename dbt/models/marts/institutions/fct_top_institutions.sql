@@ -171,7 +171,7 @@ select
     cast(main_partners.partner_name as varchar) as main_partner_name,
     cast(main_partners.partner_country as varchar) as main_partner_country,
     cast(main_partners.partner_copublications as bigint) as main_partner_copublications,
-    {{ completeness_columns("ranked.source", 'ranked.snapshot_id', 'ranked.pub_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from ranked
 inner join pair_totals
@@ -191,3 +191,4 @@ left join main_partners
         and ranked.side = main_partners.side
         and ranked.institution_key = main_partners.institution_key
         and main_partners.partner_rank = 1
+{{ completeness_join('ranked.source', 'ranked.snapshot_id', 'ranked.pub_year') }}

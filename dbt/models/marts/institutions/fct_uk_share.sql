@@ -72,18 +72,19 @@ periods as (
 )
 
 select
-    cast(source as varchar) as source,
-    cast(snapshot_id as varchar) as snapshot_id,
-    cast(snapshot_as_of as date) as snapshot_as_of,
-    cast(is_current_snapshot as boolean) as is_current_snapshot,
-    cast(period as varchar) as period,
-    cast(pub_year as integer) as pub_year,
-    cast(eu_cn_copublications as bigint) as eu_cn_copublications,
-    cast(with_uk_copublications as bigint) as with_uk_copublications,
+    cast(periods.source as varchar) as source,
+    cast(periods.snapshot_id as varchar) as snapshot_id,
+    cast(periods.snapshot_as_of as date) as snapshot_as_of,
+    cast(periods.is_current_snapshot as boolean) as is_current_snapshot,
+    cast(periods.period as varchar) as period,
+    cast(periods.pub_year as integer) as pub_year,
+    cast(periods.eu_cn_copublications as bigint) as eu_cn_copublications,
+    cast(periods.with_uk_copublications as bigint) as with_uk_copublications,
     case
-        when eu_cn_copublications > 0
-            then cast(with_uk_copublications as double) / eu_cn_copublications
+        when periods.eu_cn_copublications > 0
+            then cast(periods.with_uk_copublications as double) / periods.eu_cn_copublications
     end as share_with_uk,
-    {{ completeness_columns("periods.source", 'periods.snapshot_id', 'periods.pub_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from periods
+{{ completeness_join('periods.source', 'periods.snapshot_id', 'periods.pub_year') }}

@@ -93,7 +93,7 @@ select
     editions.include_utility_models,
     editions.impute_countries,
     editions.patent_scope,
-    {{ completeness_columns("'patstat'", 'spine.edition_id', 'spine.filing_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from spine
 inner join editions
@@ -105,3 +105,4 @@ left join copatents
         and spine.basis = copatents.basis
         and spine.region_a = copatents.region_a
         and spine.region_b = copatents.region_b
+{{ completeness_join("'patstat'", 'spine.edition_id', 'spine.filing_year') }}

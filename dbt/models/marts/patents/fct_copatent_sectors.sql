@@ -80,7 +80,7 @@ select
     editions.include_utility_models,
     editions.impute_countries,
     editions.patent_scope,
-    {{ completeness_columns("'patstat'", 'fields.edition_id', 'fields.filing_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from fields
 inner join year_totals
@@ -90,3 +90,4 @@ inner join year_totals
         and fields.basis = year_totals.basis
 inner join editions
     on fields.edition_id = editions.edition_id
+{{ completeness_join("'patstat'", 'fields.edition_id', 'fields.filing_year') }}

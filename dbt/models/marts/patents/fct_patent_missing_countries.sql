@@ -85,8 +85,9 @@ select
     editions.include_utility_models,
     editions.impute_countries,
     editions.patent_scope,
-    {{ completeness_columns("'patstat'", 'per_year.edition_id', 'per_year.filing_year') }},
+    {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from per_year
 inner join editions
     on per_year.edition_id = editions.edition_id
+{{ completeness_join("'patstat'", 'per_year.edition_id', 'per_year.filing_year') }}

@@ -1,5 +1,6 @@
 -- WoS affiliations of the kept record: only rows from the file whose occurrence of the UT was kept
--- (stg_wos__publications), so a record exported twice is not counted twice.
+-- (stg_wos__publications), so a record exported twice is not counted twice. The country is as delivered
+-- (country_raw, country_form, place_parts); int_wos_affiliations_coded maps it with the seeds.
 with
 
 source as (
@@ -28,7 +29,9 @@ renamed as (
         source.ror,
         source.country_raw,
         source.country_code,
-        source.country_basis
+        source.country_basis,
+        source.country_form,
+        source.place_parts
     from source
     inner join kept_records
         on

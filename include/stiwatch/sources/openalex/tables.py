@@ -28,7 +28,9 @@ AFFILIATIONS_TEMP_SQL = """
         affiliation.ror::VARCHAR AS ror,
         affiliation.country_raw::VARCHAR AS country_raw,
         coalesce(nullif(upper(trim(affiliation.country_raw)), ''), 'UNKNOWN')::VARCHAR AS country_code,
-        affiliation.country_basis::VARCHAR AS country_basis
+        affiliation.country_basis::VARCHAR AS country_basis,
+        NULL::VARCHAR AS country_form,  -- WoS only: the address parser's structural split
+        NULL::VARCHAR[] AS place_parts
     FROM (
         -- Two unnests in one SELECT list advance together: element i with its position i.
         SELECT record_seq, record_id,

@@ -8,7 +8,6 @@ use the first day of that month as the as-of date (only its year enters the comp
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -40,7 +39,3 @@ def write_edition_meta(edition_dir: Path, edition_id: str, description: str = ""
         "description": description or f"PATSTAT Global {edition_id}",
     }
     return lake.write_json_atomic(payload, edition_dir / SNAPSHOT_META)
-
-
-def read_edition_meta(edition_dir: Path) -> dict[str, str]:
-    return json.loads((edition_dir / SNAPSHOT_META).read_text(encoding="utf-8"))

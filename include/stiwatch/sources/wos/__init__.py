@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .countries import default_lookup
 from .encoding import open_text
 from .errors import WosFormatError
 from .formats import TAB, sniff_format
@@ -28,27 +26,20 @@ log = logging.getLogger(__name__)
 
 def ingest_file(path: Path, relative_path: str, snapshot_id: str, lake_dir: Path) -> dict[str, Any]:
     """Parse one WoS export into the lake; return its manifest fields."""
-    lookup = default_lookup()
     records = without_addresses = without_year = 0
-    unknown_countries: Counter[str] = Counter()
     with open_text(path) as text:
         first = next(text.lines, "")
         fmt = sniff_format(first, path)
         reader = read_tab_records if fmt == TAB else read_tagged_records
         with lake_parts(lake_dir, snapshot_id, relative_path) as sinks:
             for raw in reader(itertools.chain([first], text.lines), path):
-                mapped = map_record(raw, path, snapshot_id, relative_path, lookup)
+                mapped = map_record(raw, path, snapshot_id, relative_path)
                 sinks["publications"].add([mapped.publication])
                 sinks["affiliations"].add(mapped.affiliations)
                 sinks["categories"].add(mapped.categories)
                 records += 1
                 without_addresses += not mapped.addresses
                 without_year += mapped.publication["pub_year"] is None
-                unknown_countries.update(a.country_raw or "" for a in mapped.addresses if a.unmapped)
-    if unknown_countries:
-        log.warning(
-            "%s: country strings not in the seed (kept as UNKNOWN): %s", path, dict(unknown_countries)
-        )
     return {
         "records": records,
         "format": fmt,
@@ -56,5 +47,4 @@ def ingest_file(path: Path, relative_path: str, snapshot_id: str, lake_dir: Path
         "compression": text.compression,
         "records_without_addresses": without_addresses,
         "records_without_year": without_year,
-        "unknown_country_strings": dict(sorted(unknown_countries.items())),
     }

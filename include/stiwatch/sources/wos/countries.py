@@ -1,4 +1,9 @@
-"""Country names of WoS addresses -> ISO codes, read from the dbt seeds (the single source of truth).
+"""Country names of WoS addresses -> ISO codes, read from the dbt seeds, for the institution matcher.
+
+The marts take their countries from dbt (``int_wos_affiliations_coded``), never from here: the ingest
+records only the address text. The institution resolution step runs before dbt on every refresh and needs
+the same code as its join key with the lake (``address_country``, the same rule as that model; a test holds
+the two together on the real files), and ``institutions.countries`` reads country names from the seed.
 
 ``dbt/seeds/wos_country_names.csv`` maps every country string seen in WoS addresses (matching is
 case-insensitive, so old upper-case records need no extra rows); a row may map to ``UNKNOWN`` on purpose
@@ -60,6 +65,28 @@ def load_country_lookup(seeds_dir: Path = SEEDS_DIR) -> CountryLookup:
         for row in _read_rows(seeds_dir / STATE_SEED, ("state_code", "state_name"))
     )
     return CountryLookup(by_name, states)
+
+
+HK_MO_CODES = frozenset({"HK", "MO"})  # the is_hk_mo countries of the regions seed
+
+
+def address_country(
+    country_raw: str | None,
+    country_form: str | None,
+    place_parts: list[str] | None,
+    ingested_code: str | None,
+    lookup: CountryLookup,
+) -> str:
+    """The ISO code int_wos_affiliations_coded gives an address from the lake's structural facts."""
+    if country_form is None:  # a part ingested before country_form existed: its code is decided
+        return ingested_code or "UNKNOWN"
+    for place in place_parts or ():
+        code = lookup.code_of(place)
+        if code in HK_MO_CODES:
+            return code
+    if country_form == "us_state_zip" and (country_raw or "")[:2] in lookup.us_states:
+        return "US"
+    return (lookup.code_of(country_raw) if country_raw is not None else None) or "UNKNOWN"
 
 
 @cache

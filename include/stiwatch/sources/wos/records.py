@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from .addresses import ParsedAddress, parse_address
-from .countries import CountryLookup
 from .errors import WosFormatError
 from .raw import RawRecord
 
@@ -64,9 +63,7 @@ def split_labels(text: str | None) -> list[str]:
     return [label.strip() for label in (text or "").split(";") if label.strip()]
 
 
-def map_record(
-    record: RawRecord, path: Path, snapshot_id: str, source_file: str, lookup: CountryLookup
-) -> MappedRecord:
+def map_record(record: RawRecord, path: Path, snapshot_id: str, source_file: str) -> MappedRecord:
     rid = record_id(record, path)
     year, year_basis = publication_year(record, path)
     keywords = [kw for code in KEYWORD_FIELDS for kw in split_labels(record.get(code))]
@@ -90,7 +87,7 @@ def map_record(
         }
     )
     for seq, entry in enumerate(record.addresses, start=1):
-        parsed = parse_address(entry, lookup)
+        parsed = parse_address(entry)
         mapped.addresses.append(parsed)
         mapped.affiliations.append(
             key
@@ -103,8 +100,10 @@ def map_record(
                 "institution_id": None,
                 "ror": None,
                 "country_raw": parsed.country_raw,
-                "country_code": parsed.country_code,
-                "country_basis": parsed.country_basis,
+                "country_code": None,  # decided in dbt from the seeds (int_wos_affiliations_coded)
+                "country_basis": None,
+                "country_form": parsed.country_form,
+                "place_parts": list(parsed.place_parts),
             }
         )
     for scheme, code in CATEGORY_FIELDS.items():
