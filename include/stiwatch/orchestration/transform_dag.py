@@ -1,7 +1,7 @@
 """The transform DAG: resolve institutions, build the warehouse with dbt, publish it for BI, report.
 
-    resolve_institutions >> dbt_build >> quality_check >> publish_serving_release
-        >> [build_figures_report, generate_dbt_docs]
+    resolve_institutions >> plan_dbt_build >> dbt_build >> record_dbt_build >> quality_check
+        >> publish_serving_release >> [build_figures_report, generate_dbt_docs]
 
 Triggered by the lake Assets (any ingest DAG that published a snapshot). Why one Cosmos
 ``DbtBuildLocalOperator`` and not a rendered ``DbtDag``: Cosmos' per-model tasks cost one dbt process
@@ -14,6 +14,7 @@ critical data-quality failure or a failed publish leaves the previous serving re
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from airflow.sdk import DAG, dag, get_current_context, task
@@ -26,6 +27,8 @@ from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
 from stiwatch.transform import dbt_executable
+
+log = logging.getLogger(__name__)
 
 DEFAULT_ARGS = {
     "owner": "stiwatch",
@@ -49,6 +52,33 @@ expectation fails this task, so nothing is published and the previous release ke
 are logged and reported, and the run goes on. A critical failure is not retried (the data would fail the
 same way again); retries are for transient errors such as a locked file.
 """
+
+
+_PLAN_DOC = """
+Decides whether `dbt_build` may be incremental (compute only the snapshot states not built yet) or must
+rebuild every state with `--full-refresh`: after a change of dbt code, seeds, settings (dbt vars) or
+institution matching, a delivery landed before one already built, or without a record of a previous
+build (`stiwatch.build_plan`). Returns the flag through XCom.
+"""
+
+_RECORD_DOC = """
+Records the successful build (`warehouse_build.json` under the data folder): the fingerprint the next
+`plan_dbt_build` compares with.
+"""
+
+
+def _plan_dbt_build() -> bool:
+    from stiwatch.build_plan import plan_build
+
+    plan = plan_build(Settings.from_env())
+    log.info("dbt build %s: %s", "full refresh" if plan.full_refresh else "incremental", plan.reason)
+    return plan.full_refresh
+
+
+def _record_dbt_build() -> str:
+    from stiwatch.build_plan import record_build
+
+    return str(record_build(Settings.from_env()))
 
 
 def _quality_check() -> dict[str, object]:
@@ -88,6 +118,7 @@ def build_transform_dag() -> DAG:
     )
     def transform() -> None:
         institutions = task(task_id="resolve_institutions", doc_md=_RESOLVE_DOC)(tasks.resolve_institutions)()
+        plan = task(task_id="plan_dbt_build", doc_md=_PLAN_DOC)(_plan_dbt_build)()
         dbt_build = DbtBuildLocalOperator(
             task_id="dbt_build",
             project_dir=DBT_PROJECT_DIR,
@@ -109,6 +140,8 @@ def build_transform_dag() -> DAG:
             },
             append_env=True,
             vars=settings.dbt_vars(),
+            # Templated: the plan task's XCom ("True"/"False"; Cosmos reads the text as a boolean).
+            full_refresh="{{ ti.xcom_pull(task_ids='plan_dbt_build') }}",
             pool=WAREHOUSE_POOL,
             outlets=[warehouse_asset()],
         )
@@ -120,7 +153,8 @@ def build_transform_dag() -> DAG:
             doc_md=_PUBLISH_DOC,
         )(tasks.publish_release)()
         quality = task(task_id="quality_check", pool=WAREHOUSE_POOL, doc_md=_QUALITY_DOC)(_quality_check)()
-        institutions >> dbt_build >> quality >> release
+        recorded = task(task_id="record_dbt_build", doc_md=_RECORD_DOC)(_record_dbt_build)()
+        institutions >> plan >> dbt_build >> recorded >> quality >> release
         task(task_id="build_figures_report")(tasks.build_figures_report)(release)
         release >> task(task_id="generate_dbt_docs", pool=WAREHOUSE_POOL)(tasks.generate_dbt_docs)()
 
