@@ -45,8 +45,9 @@ def record_path(settings: Settings) -> Path:
     return settings.data_dir / RECORD_FILE
 
 
-def fingerprint(settings: Settings, dbt_dir: Path = DBT_PROJECT_DIR) -> str:
+def fingerprint(settings: Settings) -> str:
     """SHA-256 over the dbt vars, the dbt code and seeds, and the institution resolution inputs."""
+    dbt_dir = DBT_PROJECT_DIR
     digest = hashlib.sha256()
     digest.update(json.dumps(settings.dbt_vars(), sort_keys=True, default=str).encode())
     for name in DBT_INPUTS:
