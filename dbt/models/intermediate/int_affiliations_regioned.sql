@@ -5,8 +5,8 @@
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- Every kept affiliation of both sources with its region, per state (snapshot_id; OpenAlex: the
--- affiliations of the version kept in the state, int_openalex_state_works). The country code is normalised through the
--- alias seed (EU usage EL -> GR, UK -> GB) and placed with the regions seed:
+-- affiliations of the version kept in the state, int_openalex_state_works). The country code is
+-- normalised through the alias seed (EU usage EL -> GR, UK -> GB) and placed with the regions seed:
 --   UNKNOWN country -> 'UNKNOWN' (kept and reported, never dropped)
 --   HK / MO         -> CN when var cn_includes_hk_mo is true, else 'OTHER'
 --   not in the seed -> 'OTHER'

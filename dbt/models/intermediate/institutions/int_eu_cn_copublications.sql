@@ -18,7 +18,9 @@ publications as (
         record_id,
         pub_year
     from {{ ref('int_publications') }}
-    where pub_year >= {{ int_var('first_year') }} and in_scope and {{ unbuilt_states('snapshot_id', 'source') }}
+    where
+        pub_year >= {{ int_var('first_year') }} and in_scope
+        and {{ unbuilt_states('snapshot_id', 'source') }}
 ),
 
 publication_places as (

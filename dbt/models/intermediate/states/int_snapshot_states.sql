@@ -35,4 +35,4 @@ inner join deliveries as members
     on
         states.source = members.source
         and states.base_snapshot_id = members.base_snapshot_id
-        and members.delivery_order <= states.delivery_order
+        and states.delivery_order >= members.delivery_order

@@ -36,7 +36,15 @@ renamed as (
 
 kept as (
     select
-        *,
+        source,
+        snapshot_id,
+        snapshot_as_of,
+        ingested_at,
+        snapshot_records,
+        snapshot_kind,
+        base_snapshot_id,
+        delivery_order,
+        newness = 1 as is_current,
         newness <= {{ int_var('keep_snapshots') }} as is_kept
     from renamed
 )
@@ -50,7 +58,7 @@ select
     snapshot_kind,
     base_snapshot_id,
     delivery_order,
-    newness = 1 as is_current,
+    is_current,
     is_kept,
     -- The newest delivery of a base is the newest state holding each of its deliveries: kept states are
     -- the newest ones, so a delivery feeds a kept state exactly when the newest delivery of its base is kept.
