@@ -2,7 +2,7 @@
 
     stiwatch setup                      data folders, Airflow metadata DB, the duckdb_writer pool
     stiwatch demo [--records N] [--seed N]
-    stiwatch refresh                    ingest DAGs then the transform DAG, through Airflow; prints a summary
+    stiwatch refresh [--full-rebuild]   ingest DAGs then the transform DAG, through Airflow; prints a summary
     stiwatch ingest <source> [--force]  ingest directly, without Airflow (debugging)
     stiwatch pull-openalex <snapshot_id> [--max-pages N] [--full]
                                         pull works updated since the last pull from the OpenAlex API
@@ -52,13 +52,16 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
         print(f"demo {snap.source}: {snap.path} {state}")
 
 
-def _cmd_refresh(settings: Settings, _: argparse.Namespace) -> None:
-    from stiwatch.orchestration.refresh import refresh
+def _cmd_refresh(settings: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.orchestration.refresh import NOTHING_NEW, TRANSFORM_DAG, refresh
     from stiwatch.summary import summarize
 
     started = time.monotonic()
-    for result in refresh(settings):
+    results = refresh(settings, full_rebuild=args.full_rebuild)
+    for result in results:
         print(f"{result.dag_id}: ok in {result.seconds:.1f}s")
+    if all(result.dag_id != TRANSFORM_DAG for result in results):
+        print(NOTHING_NEW)
     print(summarize(settings))
     print(f"\nrefresh took {time.monotonic() - started:.1f}s")
 
@@ -184,9 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, same bytes)")
     demo.set_defaults(run=_cmd_demo)
-    sub.add_parser("refresh", help="run the ingest and transform DAGs through Airflow").set_defaults(
-        run=_cmd_refresh
+    refresh = sub.add_parser("refresh", help="run the ingest and transform DAGs through Airflow")
+    refresh.add_argument(
+        "--full-rebuild",
+        action="store_true",
+        help="transform even if nothing is new, rebuilding every snapshot state (dbt --full-refresh)",
     )
+    refresh.set_defaults(run=_cmd_refresh)
     ingest = sub.add_parser("ingest", help="ingest one source directly, without Airflow")
     ingest.add_argument("source", choices=SOURCES)
     ingest.add_argument(

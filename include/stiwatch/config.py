@@ -90,6 +90,8 @@ class Settings:
     first_year: int = 2011
     cn_includes_hk_mo: bool = True
     serving_keep_releases: int = 3
+    # States per source counted in the marts (dbt var keep_snapshots); the lake keeps every delivery.
+    keep_snapshots: int = 3
     include_utility_models: bool = False
     impute_patent_countries: bool = False
     scope_filter: str = "per_source"
@@ -126,6 +128,7 @@ class Settings:
             first_year=_env_int("STIWATCH_FIRST_YEAR", 2011),
             cn_includes_hk_mo=_env_bool("STIWATCH_CN_INCLUDES_HK_MO", True),
             serving_keep_releases=_env_int("STIWATCH_SERVING_KEEP_RELEASES", 3),
+            keep_snapshots=_env_int("STIWATCH_KEEP_SNAPSHOTS", 3),
             include_utility_models=_env_bool("STIWATCH_INCLUDE_UTILITY_MODELS", False),
             impute_patent_countries=_env_bool("STIWATCH_IMPUTE_PATENT_COUNTRIES", False),
             scope_filter=_env_scope_filter("STIWATCH_SCOPE_FILTER", "per_source"),
@@ -156,6 +159,11 @@ class Settings:
                 f"STIWATCH_INGEST_TASK_BYTES={self.ingest_task_bytes}, STIWATCH_INGEST_PARALLELISM="
                 f"{self.ingest_parallelism}: both must be at least 1"
             )
+        if self.keep_snapshots < 1:
+            raise ValueError(
+                f"STIWATCH_KEEP_SNAPSHOTS={self.keep_snapshots}: keep at least 1 snapshot state per source "
+                "(the current one)"
+            )
 
     @property
     def landing_dir(self) -> Path:
@@ -184,6 +192,7 @@ class Settings:
             "lake_dir": str(self.lake_dir),
             "quality_results_dir": str(self.quality_results_dir),
             "first_year": self.first_year,
+            "keep_snapshots": self.keep_snapshots,
             "cn_includes_hk_mo": self.cn_includes_hk_mo,
             "include_utility_models": self.include_utility_models,
             "patstat_impute_countries": self.impute_patent_countries,

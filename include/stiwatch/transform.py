@@ -29,12 +29,18 @@ def dbt_vars_arg(settings: Settings) -> str:
     return json.dumps(settings.dbt_vars(), sort_keys=True)
 
 
-def run_dbt(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run ``dbt <args>`` on the project with the settings' vars; raise with dbt's output on failure."""
+def run_dbt(
+    settings: Settings, *args: str, check: bool = True, full_refresh: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run ``dbt <args>`` on the project with the settings' vars; raise with dbt's output on failure.
+
+    ``full_refresh`` adds ``--full-refresh`` (rebuild the incremental models from scratch).
+    """
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     command = [
         venv_executable("dbt"),
         *args,
+        *(["--full-refresh"] if full_refresh else []),
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--vars", dbt_vars_arg(settings),
@@ -43,4 +49,17 @@ def run_dbt(settings: Settings, *args: str, check: bool = True) -> subprocess.Co
     if check and result.returncode != 0:
         tail = result.stdout[-4000:]
         raise RuntimeError(f"dbt {' '.join(args)} failed (exit {result.returncode}):\n{tail}")
+    return result
+
+
+def build_warehouse(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """``dbt build``, incremental unless ``stiwatch.build_plan`` asks for a full rebuild; recorded on success.
+
+    What the transform DAG does with its plan / dbt_build / record tasks, for callers outside Airflow.
+    """
+    from stiwatch.build_plan import plan_build, record_build
+
+    plan = plan_build(settings)
+    result = run_dbt(settings, "build", *args, full_refresh=plan.full_refresh)
+    record_build(settings)
     return result

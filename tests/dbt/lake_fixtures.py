@@ -147,8 +147,20 @@ def write_merged_ids(
     lake.write_parquet_atomic(pa.Table.from_pylist(rows, schema=MERGED_IDS), path)
 
 
-def write_manifest(lake_dir: Path, source: str, snapshot_id: str, as_of: str, files: dict[str, int]) -> None:
-    """A manifest listing ``files`` (path -> records), with the extra per-file keys the ingest adds."""
+def write_manifest(
+    lake_dir: Path,
+    source: str,
+    snapshot_id: str,
+    as_of: str,
+    files: dict[str, int],
+    *,
+    base: str | None = None,
+    ingested_at: str = "2024-09-01T10:00:00+00:00",
+) -> None:
+    """A manifest listing ``files`` (path -> records), with the extra per-file keys the ingest adds.
+
+    ``base``: the snapshot id a delta applies to (kind "delta"); None writes a full delivery (its own base).
+    """
     entries = [
         {
             "path": path,
@@ -164,7 +176,9 @@ def write_manifest(lake_dir: Path, source: str, snapshot_id: str, as_of: str, fi
         "source": source,
         "snapshot_id": snapshot_id,
         "as_of": as_of,
-        "ingested_at": "2024-09-01T10:00:00+00:00",
+        "ingested_at": ingested_at,
+        "kind": "full" if base is None else "delta",
+        "base": snapshot_id if base is None else base,
         "records": sum(files.values()),
         "files": entries,
     }

@@ -10,6 +10,8 @@
         ('as_of', 'date'),
         ('ingested_at', 'timestamp with time zone'),
         ('records', 'bigint'),
+        ('kind', 'varchar'),
+        ('base', 'varchar'),
     ]) }}
 {% endmacro %}
 
@@ -69,7 +71,8 @@
 
 {% macro duckdb__read_manifest_json(pattern) -%}
     {#-
-        An explicit schema: keys we do not use (unknown_country_strings, ...) are ignored.
+        An explicit schema: keys we do not use (unknown_country_strings, ...) are ignored; a key missing
+        from an older manifest (kind, base) reads as NULL (stg_lake__snapshots treats it as a full delivery).
         lake/ror/snapshot=<dump_id>/ holds the ROR registry (reference data for the institution step, no
         as-of date, nothing to count): its manifests are left out.
     -#}
@@ -79,13 +82,15 @@
         as_of: 'date',
         ingested_at: 'timestamp with time zone',
         records: 'bigint',
+        kind: 'varchar',
+        base: 'varchar',
         files: 'struct(path varchar, bytes bigint, sha256 varchar, records bigint, format varchar)[]'
     }) where source <> 'ror')
 {%- endmacro %}
 
 {% macro duckdb__read_lake_manifests(pattern) %}
     {{ return(
-        '(select source, snapshot_id, as_of, ingested_at, records from '
+        '(select source, snapshot_id, as_of, ingested_at, records, kind, base from '
         ~ stiwatch.duckdb__read_manifest_json(pattern) ~ ')'
     ) }}
 {% endmacro %}

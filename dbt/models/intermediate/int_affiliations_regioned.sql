@@ -1,6 +1,13 @@
--- Every kept affiliation of both sources with its region (WoS codes from int_wos_affiliations_coded,
--- OpenAlex codes as delivered). The country code is normalised through the
--- alias seed (EU usage EL -> GR, UK -> GB) and placed with the regions seed:
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'snapshot_id'],
+    post_hook="{{ delete_unkept_states() }}",
+) }}
+-- Every kept affiliation of both sources with its region, per state (snapshot_id; OpenAlex: the
+-- affiliations of the version kept in the state, int_openalex_state_works; WoS: codes from
+-- int_wos_affiliations_coded, OpenAlex codes as delivered). The country code is
+-- normalised through the alias seed (EU usage EL -> GR, UK -> GB) and placed with the regions seed:
 --   UNKNOWN country -> 'UNKNOWN' (kept and reported, never dropped)
 --   HK / MO         -> CN when var cn_includes_hk_mo is true, else 'OTHER'
 --   not in the seed -> 'OTHER'
@@ -10,6 +17,7 @@ wos_affiliations as (
     select
         'wos' as source,
         snapshot_id,
+        snapshot_id as version_snapshot_id,
         record_id,
         affiliation_seq,
         n_authors,
@@ -20,22 +28,29 @@ wos_affiliations as (
         country_code,
         country_basis
     from {{ ref('int_wos_affiliations_coded') }}
+    where {{ unbuilt_states('snapshot_id', "'wos'") }}
 ),
 
 openalex_affiliations as (
     select
         'openalex' as source,
-        snapshot_id,
-        record_id,
-        affiliation_seq,
-        n_authors,
-        organisation,
-        institution_id,
-        ror,
-        country_raw,
-        country_code,
-        country_basis
-    from {{ ref('stg_openalex__affiliations') }}
+        state_works.snapshot_id,
+        state_works.version_snapshot_id,
+        versions.record_id,
+        versions.affiliation_seq,
+        versions.n_authors,
+        versions.organisation,
+        versions.institution_id,
+        versions.ror,
+        versions.country_raw,
+        versions.country_code,
+        versions.country_basis
+    from {{ ref('int_openalex_state_works') }} as state_works
+    inner join {{ ref('stg_openalex__affiliations') }} as versions
+        on
+            state_works.version_snapshot_id = versions.snapshot_id
+            and state_works.record_id = versions.record_id
+    where {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
 ),
 
 affiliations as (
@@ -50,6 +65,7 @@ coded as (
     select
         affiliations.source,
         affiliations.snapshot_id,
+        affiliations.version_snapshot_id,
         affiliations.record_id,
         affiliations.affiliation_seq,
         affiliations.n_authors,
@@ -68,6 +84,7 @@ regioned as (
     select
         coded.source,
         coded.snapshot_id,
+        coded.version_snapshot_id,
         coded.record_id,
         coded.affiliation_seq,
         coded.n_authors,

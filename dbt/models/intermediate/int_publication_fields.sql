@@ -1,9 +1,16 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'snapshot_id'],
+    post_hook="{{ delete_unkept_states() }}",
+) }}
 -- One row per kept publication and field group it counts for, with its fractional field weight: a
 -- publication with k mapped categories counts 1/k for each (two categories of the same group give that
 -- group 2/k), so the weights of a publication sum to 1. Unmapped categories of a publication that has
 -- mapped ones do not dilute the weights; a publication whose categories are all unmapped, or that has none
 -- (a WoS record exported without WC, an OpenAlex work without primary topic), counts 1 for the explicit
 -- group 'other_unmapped' (labels listed in dq_unmapped_categories).
+-- Incremental per state (macros/utils/incremental_states.sql).
 with
 
 publications as (
@@ -12,6 +19,7 @@ publications as (
         snapshot_id,
         record_id
     from {{ ref('int_publications') }}
+    where {{ unbuilt_states('snapshot_id', 'source') }}
 ),
 
 mapped_categories as (
@@ -21,7 +29,7 @@ mapped_categories as (
         record_id,
         field_group_id
     from {{ ref('int_publication_categories') }}
-    where field_group_id is not null
+    where field_group_id is not null and {{ unbuilt_states('snapshot_id', 'source') }}
 ),
 
 mapped_counts as (

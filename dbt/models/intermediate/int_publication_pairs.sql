@@ -1,7 +1,14 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'snapshot_id'],
+    post_hook="{{ delete_unkept_states() }}",
+) }}
 -- One row per publication x pair of named regions it has an affiliation in each of (full counting), from
 -- var first_year on: the co-publications every pair mart counts. region_a sorts before region_b and
 -- region_pair is 'region_a-region_b'; a publication in k named regions has k(k-1)/2 rows, so one in
 -- every named region has a row for every pair (fct_region_pair_output counts those as trilateral).
+-- Incremental per state (macros/utils/incremental_states.sql).
 with
 
 named_regions as (
@@ -20,7 +27,9 @@ publication_regions as (
     from {{ ref('int_publication_regions') }} as publication_regions
     inner join named_regions
         on publication_regions.region = named_regions.region
-    where publication_regions.pub_year >= {{ int_var('first_year') }}
+    where
+        publication_regions.pub_year >= {{ int_var('first_year') }}
+        and {{ unbuilt_states('publication_regions.snapshot_id', 'publication_regions.source') }}
 )
 
 select

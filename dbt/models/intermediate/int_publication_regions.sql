@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'snapshot_id'],
+    post_hook="{{ delete_unkept_states() }}",
+) }}
 -- One row per publication x region it has at least one affiliation in.
 --   full counting: the row itself (the publication counts once for the region, however many addresses)
 --   fractional:    fractional_weight = authors at addresses in the region / authors over all its
@@ -6,6 +12,7 @@
 -- Publications without any affiliation have no row here (they are counted in dq_publication_coverage),
 -- nor have publications outside the scope while the scope filter applies to their source (in_scope false
 -- in int_publications): every publication mart built on this model counts in-scope publications only.
+-- Incremental per state (macros/utils/incremental_states.sql).
 with
 
 affiliations as (
@@ -16,6 +23,7 @@ affiliations as (
         region,
         n_authors
     from {{ ref('int_affiliations_regioned') }}
+    where {{ unbuilt_states('snapshot_id', 'source') }}
 ),
 
 publications as (
@@ -25,7 +33,7 @@ publications as (
         record_id,
         pub_year
     from {{ ref('int_publications') }}
-    where in_scope
+    where in_scope and {{ unbuilt_states('snapshot_id', 'source') }}
 ),
 
 region_authors as (

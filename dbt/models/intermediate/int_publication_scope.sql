@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'snapshot_id'],
+    post_hook="{{ delete_unkept_states(flag='feeds_kept_state') }}",
+) }}
 -- Whether each kept publication matches the "big-data-related" scope (METHOD.md), as defined by the rows
 -- of seeds scope_categories and scope_keywords with var scope_version:
 --   category hit: a WoS category (WC) or the OpenAlex primary topic / its subfield is on the list
@@ -8,6 +14,9 @@
 -- The keywords become one alternation regex, built once as a literal (macro scope_keyword_regex), so each
 -- text is scanned once. depends_on: {{ ref('scope_keywords') }}
 -- Whether out-of-scope records are dropped is decided in int_publications (var scope_filter).
+-- One row per version: snapshot_id is the delivery holding it (WoS: the export; OpenAlex: a full snapshot
+-- or a delta, joined to its states through int_openalex_state_works.version_snapshot_id), so the match
+-- runs once per version. Incremental: a refresh matches only the deliveries it has not matched yet.
 with
 
 wos_publications as (
@@ -98,3 +107,4 @@ select
     matches_scope_category or matches_scope_keyword as matches_scope,
     {{ scope_version_literal() }} as scope_version
 from matched
+where {{ unbuilt_states('snapshot_id', 'source') }}

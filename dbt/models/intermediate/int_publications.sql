@@ -1,15 +1,25 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'snapshot_id'],
+    post_hook="{{ delete_unkept_states() }}",
+) }}
 -- One row per kept publication of both sources (deduplicated in staging), with what the coverage report
 -- needs (how many affiliations it has and whether any of them could be placed in a country) and the
 -- publication scope: matches_scope says whether the record is big-data-related (int_publication_scope);
 -- in_scope whether it counts in the marts under var scope_filter, i.e. it matches the scope or the filter
 -- is off for its source (a WoS export is scoped by its query; see dbt_project.yml). Marts count only
 -- in_scope publications; the others are kept here and reported in dq_publication_coverage.
+-- One row per (state, publication): snapshot_id is the state; version_snapshot_id the delivery whose
+-- version of the record counts (WoS: the snapshot itself; OpenAlex: int_openalex_state_works).
+-- Incremental: a refresh adds the states it has not built (macros/utils/incremental_states.sql).
 with
 
 wos_publications as (
     select
         'wos' as source,
         snapshot_id,
+        snapshot_id as version_snapshot_id,
         record_id,
         pub_year,
         year_basis,
@@ -19,21 +29,28 @@ wos_publications as (
         doc_type,
         n_addresses
     from {{ ref('stg_wos__publications') }}
+    where {{ unbuilt_states('snapshot_id', "'wos'") }}
 ),
 
 openalex_publications as (
     select
         'openalex' as source,
-        snapshot_id,
-        record_id,
-        pub_year,
-        year_basis,
-        doi,
-        title,
-        source_title,
-        doc_type,
-        n_addresses
-    from {{ ref('stg_openalex__publications') }}
+        state_works.snapshot_id,
+        state_works.version_snapshot_id,
+        versions.record_id,
+        versions.pub_year,
+        versions.year_basis,
+        versions.doi,
+        versions.title,
+        versions.source_title,
+        versions.doc_type,
+        versions.n_addresses
+    from {{ ref('int_openalex_state_works') }} as state_works
+    inner join {{ ref('stg_openalex__publications') }} as versions
+        on
+            state_works.version_snapshot_id = versions.snapshot_id
+            and state_works.record_id = versions.record_id
+    where {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
 ),
 
 publications as (
@@ -50,6 +67,7 @@ affiliation_counts as (
         count(*) as n_affiliations,
         sum(case when region = 'UNKNOWN' then 1 else 0 end) as n_unknown_country_affiliations
     from {{ ref('int_affiliations_regioned') }}
+    where {{ unbuilt_states('snapshot_id', 'source') }}
     group by source, snapshot_id, record_id
 ),
 
@@ -69,6 +87,7 @@ flagged as (
     select
         publications.source,
         publications.snapshot_id,
+        publications.version_snapshot_id,
         publications.record_id,
         publications.pub_year,
         publications.year_basis,
@@ -97,7 +116,7 @@ flagged as (
     inner join scope
         on
             publications.source = scope.source
-            and publications.snapshot_id = scope.snapshot_id
+            and publications.version_snapshot_id = scope.snapshot_id
             and publications.record_id = scope.record_id
 )
 

@@ -1,4 +1,6 @@
--- One row per published snapshot of every counted source (PATSTAT: edition), with its as-of date, whether
+-- One row per snapshot state in the marts (the newest keep_snapshots per source; an OpenAlex state is named
+-- after the newest delivery folded in, kind and base say which) of every counted source (PATSTAT: edition),
+-- with its as-of date, whether
 -- it is the newest of its source, the records the ingest counted, and the counting settings the marts of
 -- this build apply to it. Publishing reads its release metadata from here (publish/release.py).
 -- Publication settings (scope) are NULL on PATSTAT rows, patent settings on publication rows: each row
@@ -11,10 +13,13 @@ snapshots as (
         source,
         snapshot_id,
         snapshot_as_of,
+        snapshot_kind,
+        base_snapshot_id,
         is_current,
         ingested_at,
         snapshot_records
     from {{ ref('stg_lake__snapshots') }}
+    where is_kept
 ),
 
 build as (
@@ -35,6 +40,8 @@ settled as (
         snapshots.source,
         snapshots.snapshot_id,
         snapshots.snapshot_as_of,
+        snapshots.snapshot_kind,
+        snapshots.base_snapshot_id,
         snapshots.is_current,
         snapshots.ingested_at,
         snapshots.snapshot_records,
@@ -59,6 +66,8 @@ select
     source,
     snapshot_id,
     snapshot_as_of,
+    snapshot_kind,
+    base_snapshot_id,
     is_current,
     ingested_at,
     snapshot_records,

@@ -26,6 +26,7 @@ snapshots as (
         snapshot_as_of,
         is_current
     from {{ ref('stg_lake__snapshots') }}
+    where is_kept
 ),
 
 year_counts as (

@@ -80,14 +80,26 @@ def transform_needed(settings: Settings) -> bool:
     return newest_input > (release / RELEASE_FILE).stat().st_mtime
 
 
-def refresh(settings: Settings) -> list[DagRunResult]:
-    """Ingest every source, then transform when the inputs are newer than the serving release."""
+NOTHING_NEW = "nothing new since the current serving release: transform skipped"
+
+
+def refresh(settings: Settings, *, full_rebuild: bool = False) -> list[DagRunResult]:
+    """Ingest every source, then transform when the inputs are newer than the serving release.
+
+    ``full_rebuild``: forget the last build record (stiwatch.build_plan), so the transform runs and dbt
+    rebuilds every state with ``--full-refresh``. The result lists the DAG runs; without the transform
+    DAG, nothing was new (NOTHING_NEW).
+    """
+    from stiwatch.build_plan import forget_build
+
+    if full_rebuild:
+        forget_build(settings)
     env = airflow_env.embedded_env()
     stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S")
     log_dir = Path(env["AIRFLOW_HOME"]) / "logs" / "stiwatch-refresh" / stamp
     results = run_dags(INGEST_DAGS, env, log_dir / "ingest.log")
-    if transform_needed(settings):
+    if full_rebuild or transform_needed(settings):
         results += run_dags((TRANSFORM_DAG,), env, log_dir / "transform.log")
     else:
-        log.info("nothing new since the current serving release: transform skipped")
+        log.info(NOTHING_NEW)
     return results

@@ -1,7 +1,7 @@
 """The transform DAG: resolve institutions, build the warehouse with dbt, publish it for BI, report.
 
-    resolve_institutions >> dbt_build >> quality_check >> dbt_build_dq_results >> publish_serving_release
-        >> [build_figures_report, generate_dbt_docs]
+    resolve_institutions >> plan_dbt_build >> dbt_build >> record_dbt_build >> quality_check
+        >> dbt_build_dq_results >> publish_serving_release >> [build_figures_report, generate_dbt_docs]
 
 Triggered by the lake Assets (any ingest DAG that published a snapshot). Why one Cosmos
 ``DbtBuildLocalOperator`` and not a rendered ``DbtDag``: Cosmos' per-model tasks cost one dbt process
@@ -18,6 +18,7 @@ never overlap a dbt task of the same run (they are ordered, and ``max_active_run
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from airflow.sdk import DAG, dag, get_current_context, task
@@ -30,6 +31,8 @@ from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
+
+log = logging.getLogger(__name__)
 
 DEFAULT_ARGS = {
     "owner": "stiwatch",
@@ -62,6 +65,33 @@ so the release published next holds the findings of the run that let it through.
 `quality_check` whatever its outcome (`all_done`): a run that failed the gate is recorded too; publishing
 still waits for the gate to pass.
 """
+
+
+_PLAN_DOC = """
+Decides whether `dbt_build` may be incremental (compute only the snapshot states not built yet) or must
+rebuild every state with `--full-refresh`: after a change of dbt code, seeds, settings (dbt vars) or
+institution matching, a delivery landed before one already built, or without a record of a previous
+build (`stiwatch.build_plan`). Returns the flag through XCom.
+"""
+
+_RECORD_DOC = """
+Records the successful build (`warehouse_build.json` under the data folder): the fingerprint the next
+`plan_dbt_build` compares with.
+"""
+
+
+def _plan_dbt_build() -> bool:
+    from stiwatch.build_plan import plan_build
+
+    plan = plan_build(Settings.from_env())
+    log.info("dbt build %s: %s", "full refresh" if plan.full_refresh else "incremental", plan.reason)
+    return plan.full_refresh
+
+
+def _record_dbt_build() -> str:
+    from stiwatch.build_plan import record_build
+
+    return str(record_build(Settings.from_env()))
 
 
 def _quality_check() -> dict[str, object]:
@@ -101,7 +131,15 @@ def build_transform_dag() -> DAG:
     )
     def transform() -> None:
         institutions = task(task_id="resolve_institutions", doc_md=_RESOLVE_DOC)(tasks.resolve_institutions)()
-        dbt_build = _dbt_build(settings, task_id="dbt_build", outlets=[warehouse_asset()])
+        plan = task(task_id="plan_dbt_build", doc_md=_PLAN_DOC)(_plan_dbt_build)()
+        dbt_build = _dbt_build(
+            settings,
+            task_id="dbt_build",
+            # Templated: the plan task's XCom ("True"/"False"; Cosmos reads the text as a boolean).
+            full_refresh="{{ ti.xcom_pull(task_ids='plan_dbt_build') }}",
+            outlets=[warehouse_asset()],
+        )
+        recorded = task(task_id="record_dbt_build", doc_md=_RECORD_DOC)(_record_dbt_build)()
         quality = task(task_id="quality_check", doc_md=_QUALITY_DOC)(_quality_check)()
         dq_results = _dbt_build(
             settings,
@@ -114,7 +152,7 @@ def build_transform_dag() -> DAG:
         release = task(task_id="publish_serving_release", outlets=[serving_asset()], doc_md=_PUBLISH_DOC)(
             tasks.publish_release
         )()
-        institutions >> dbt_build >> quality >> dq_results >> release
+        institutions >> plan >> dbt_build >> recorded >> quality >> dq_results >> release
         quality >> release  # the gate: nothing is published after a critical failure
         task(task_id="build_figures_report")(tasks.build_figures_report)(release)
         # dbt docs generate opens the warehouse through dbt-duckdb (read-write): a dbt task, in the pool.

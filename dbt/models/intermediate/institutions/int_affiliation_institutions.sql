@@ -6,6 +6,8 @@
 --   neither:  no organisation (WoS address of one part, OpenAlex authorship country only): NULL key,
 --             method 'no_organisation'; the affiliation still counts for its region
 -- Name and country are those of the institution (one per key, see `institutions`), not of the row.
+-- Per state (snapshot_id; OpenAlex: the affiliations of the version kept in the state). A table, not
+-- incremental: the institution names are voted over every kept state, so a new state can rename one.
 with
 
 staged as (
@@ -22,14 +24,18 @@ staged as (
     union all
     select
         'openalex' as source,
-        snapshot_id,
-        record_id,
-        affiliation_seq,
-        organisation,
-        country_code as lake_country_code,
-        ror,
-        institution_id as openalex_institution_id
-    from {{ ref('stg_openalex__affiliations') }}
+        state_works.snapshot_id,
+        versions.record_id,
+        versions.affiliation_seq,
+        versions.organisation,
+        versions.country_code as lake_country_code,
+        versions.ror,
+        versions.institution_id as openalex_institution_id
+    from {{ ref('int_openalex_state_works') }} as state_works
+    inner join {{ ref('stg_openalex__affiliations') }} as versions
+        on
+            state_works.version_snapshot_id = versions.snapshot_id
+            and state_works.record_id = versions.record_id
 ),
 
 regioned as (

@@ -1,7 +1,14 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'snapshot_id'],
+    post_hook="{{ delete_unkept_states() }}",
+) }}
 -- The counted EU27/AC-CN co-publications: publications (from var first_year on) with at least one
 -- EU27/AC and at least one CN affiliation, whatever their institutions, as in fct_region_pair_output.
 -- has_uk: at least one affiliation in the United Kingdom (GB). Only in-scope publications count (var
 -- scope_filter, int_publications.in_scope), as in every publication mart.
+-- Incremental per state (macros/utils/incremental_states.sql).
 with
 
 publications as (
@@ -11,7 +18,9 @@ publications as (
         record_id,
         pub_year
     from {{ ref('int_publications') }}
-    where pub_year >= {{ int_var('first_year') }} and in_scope
+    where
+        pub_year >= {{ int_var('first_year') }} and in_scope
+        and {{ unbuilt_states('snapshot_id', 'source') }}
 ),
 
 publication_places as (
@@ -23,6 +32,7 @@ publication_places as (
         bool_or(region = 'CN') as has_cn,
         bool_or(country_code = 'GB') as has_uk
     from {{ ref('int_affiliations_regioned') }}
+    where {{ unbuilt_states('snapshot_id', 'source') }}
     group by source, snapshot_id, record_id
 )
 

@@ -1,11 +1,19 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['edition_id'],
+    post_hook="{{ delete_unkept_states(source_name='patstat') }}",
+) }}
 -- The applications that count (METHOD.md "Patents"): inventions (ipr_type 'PI'), plus utility models
 -- ('UM') when var include_utility_models is true. The rule applies per application: a family keeps its
 -- invention filings when it also holds a utility model, and the persons of the utility model do not count.
 -- Design patents and other types never count.
+-- Incremental per edition (macros/utils/incremental_states.sql).
 with
 
 applications as (
     select * from {{ ref('stg_patstat__applications') }}
+    where {{ unbuilt_states('edition_id') }}
 ),
 
 editions as (

@@ -12,7 +12,7 @@ editions as (
         snapshot_as_of as edition_as_of,
         is_current as is_current_edition
     from {{ ref('stg_lake__snapshots') }}
-    where source = 'patstat'
+    where source = 'patstat' and is_kept
 )
 
 select

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['edition_id'],
+    post_hook="{{ delete_unkept_states(source_name='patstat') }}",
+) }}
 -- One row per DOCDB family of an edition with at least one counted application
 -- (int_patent_applications). earliest_filing_year is the minimum filing year of those applications,
 -- ignoring 9999 (unknown); a family whose years are all unknown keeps a NULL year and is left out of
@@ -5,10 +11,12 @@
 -- is_ai_scope: any CPC or IPC symbol of a counted application matches the scope seed. A seed code ending
 -- in '/' (e.g. 'G06N 3/') or a bare subclass matches every symbol under it; any other code matches the
 -- symbol exactly (e.g. 'H04L 41/16'). Symbols and codes are compared without spaces.
+-- Incremental per edition (macros/utils/incremental_states.sql).
 with
 
 applications as (
     select * from {{ ref('int_patent_applications') }}
+    where {{ unbuilt_states('edition_id') }}
 ),
 
 scope_codes as (
@@ -26,6 +34,7 @@ symbols as (
         'cpc' as scheme,
         symbol
     from {{ ref('stg_patstat__appln_cpc') }}
+    where {{ unbuilt_states('edition_id') }}
     union all
     select
         edition_id,
@@ -33,6 +42,7 @@ symbols as (
         'ipc' as scheme,
         symbol
     from {{ ref('stg_patstat__appln_ipc') }}
+    where {{ unbuilt_states('edition_id') }}
 ),
 
 scoped_applications as (

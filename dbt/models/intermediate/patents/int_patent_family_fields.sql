@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['edition_id'],
+    post_hook="{{ delete_unkept_states(source_name='patstat') }}",
+) }}
 -- WIPO technology fields of each family, as fractions summing to 1 per family (METHOD.md "Sector").
 -- An application's weights come from tls230 when the edition has rows for it (EPO's weights); otherwise
 -- from its IPC symbols through the concordance seed wipo_ipc_technology_concordance: each distinct field
@@ -5,6 +11,7 @@
 -- such as A61K 8 or G01N 33) before the row of its subclass alone. A family's weight in a field is the
 -- mean of its applications' weights over the applications that have a field; a family without any field
 -- gets field 0 'Unclassified' with weight 1, so nothing drops out of the shares.
+-- Incremental per edition (macros/utils/incremental_states.sql).
 with
 
 applications as (
@@ -13,6 +20,7 @@ applications as (
         appln_id,
         docdb_family_id
     from {{ ref('int_patent_applications') }}
+    where {{ unbuilt_states('edition_id') }}
 ),
 
 tls230_weights as (
@@ -22,6 +30,7 @@ tls230_weights as (
         field_id,
         sum(weight) as weight
     from {{ ref('stg_patstat__appln_techn_fields') }}
+    where {{ unbuilt_states('edition_id') }}
     group by edition_id, appln_id, field_id
 ),
 
@@ -43,7 +52,9 @@ ipc_fields as (
         on ipc.subclass = by_main_group.ipc_subclass and ipc.main_group = by_main_group.ipc_main_group
     left join concordance as by_subclass
         on ipc.subclass = by_subclass.ipc_subclass and by_subclass.ipc_main_group is null
-    where coalesce(by_main_group.field_id, by_subclass.field_id) is not null
+    where
+        coalesce(by_main_group.field_id, by_subclass.field_id) is not null
+        and {{ unbuilt_states('ipc.edition_id') }}
 ),
 
 applications_with_tls230 as (

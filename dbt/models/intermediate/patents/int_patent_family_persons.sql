@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['edition_id'],
+    post_hook="{{ delete_unkept_states(source_name='patstat') }}",
+) }}
 -- Applicants and inventors of each family (over its counted applications), with country and region.
 -- Country: tls206 person_ctry_code; blank or missing is 'UNKNOWN'. With var patstat_impute_countries
 -- (default false) an UNKNOWN country is filled from the same person elsewhere in the edition: the
@@ -6,6 +12,7 @@
 -- Region: alias seed (EL -> GR, UK -> GB), then the regions seed: HK/MO count as CN only while
 -- cn_includes_hk_mo is true (else OTHER); a country not in the seed is OTHER; UNKNOWN stays UNKNOWN.
 -- applicant_name: harmonised name (han_name), else psn_name, else person_name (METHOD.md).
+-- Incremental per edition (macros/utils/incremental_states.sql).
 with
 
 applications as (
@@ -14,14 +21,17 @@ applications as (
         appln_id,
         docdb_family_id
     from {{ ref('int_patent_applications') }}
+    where {{ unbuilt_states('edition_id') }}
 ),
 
 links as (
     select * from {{ ref('stg_patstat__person_applications') }}
+    where {{ unbuilt_states('edition_id') }}
 ),
 
 persons as (
     select * from {{ ref('stg_patstat__persons') }}
+    where {{ unbuilt_states('edition_id') }}
 ),
 
 editions as (

@@ -1,5 +1,13 @@
--- One row per published snapshot (a manifest exists). The current snapshot of a source is the one with
--- the newest as-of date; on equal dates the greater snapshot id wins, so exactly one is current.
+-- One row per published delivery (a manifest exists), with how it enters the marts (METHOD.md
+-- "Snapshots, bases and deltas"):
+--   snapshot_kind / base_snapshot_id: a 'full' delivery is its own base; a 'delta' (OpenAlex only) applies
+--     to base_snapshot_id. A manifest written before these keys existed is a full delivery.
+--   delivery_order: 1 = the oldest delivery of the source, by as-of date, then snapshot id, then ingest
+--     time. Every delivery defines a state (its base with every delta of that base up to it folded in,
+--     int_snapshot_states), whose id is the delivery's id.
+--   is_current: the newest state of the source; is_kept: one of the newest var keep_snapshots states (only
+--     those are counted in the marts; the lake keeps every delivery); feeds_kept_state: the delivery is a
+--     member of a kept state (a kept state itself, or an earlier delivery of the same base as one).
 with
 
 source as (
@@ -13,11 +21,46 @@ renamed as (
         as_of as snapshot_as_of,
         ingested_at,
         records as snapshot_records,
+        coalesce(kind, 'full') as snapshot_kind,
+        coalesce(base, snapshot_id) as base_snapshot_id,
         row_number() over (
             partition by source
-            order by as_of desc, snapshot_id desc
-        ) = 1 as is_current
+            order by as_of, snapshot_id, ingested_at
+        ) as delivery_order,
+        row_number() over (
+            partition by source
+            order by as_of desc, snapshot_id desc, ingested_at desc
+        ) as newness
     from source
+),
+
+kept as (
+    select
+        source,
+        snapshot_id,
+        snapshot_as_of,
+        ingested_at,
+        snapshot_records,
+        snapshot_kind,
+        base_snapshot_id,
+        delivery_order,
+        newness = 1 as is_current,
+        newness <= {{ int_var('keep_snapshots') }} as is_kept
+    from renamed
 )
 
-select * from renamed
+select
+    source,
+    snapshot_id,
+    snapshot_as_of,
+    ingested_at,
+    snapshot_records,
+    snapshot_kind,
+    base_snapshot_id,
+    delivery_order,
+    is_current,
+    is_kept,
+    -- The newest delivery of a base is the newest state holding each of its deliveries: kept states are
+    -- the newest ones, so a delivery feeds a kept state exactly when the newest delivery of its base is kept.
+    bool_or(is_kept) over (partition by source, base_snapshot_id) as feeds_kept_state
+from kept

@@ -1,5 +1,5 @@
--- OpenAlex affiliations of the kept work: only rows from the file holding the kept (latest) version of
--- the work (stg_openalex__publications); merged-away works and older versions drop out with it.
+-- OpenAlex affiliations of each delivery's version of a work: only rows from the file holding that version
+-- (stg_openalex__publications), so older versions within the delivery drop out with it.
 with
 
 source as (

@@ -1,5 +1,6 @@
--- Work ids that OpenAlex merged into another work, per published snapshot. The table has no source_file,
--- so publication is checked at snapshot level (the snapshot has a manifest). A snapshot may have none.
+-- Work ids that OpenAlex merged into another work, per published delivery. The table has no source_file,
+-- so publication is checked at delivery level (it has a manifest and feeds a kept state). A delivery may
+-- have none. A work merged in any member delivery of a state is dropped from it (int_openalex_state_works).
 with
 
 source as (
@@ -9,7 +10,7 @@ source as (
 published_snapshots as (
     select snapshot_id
     from {{ ref('stg_lake__snapshots') }}
-    where source = 'openalex'
+    where source = 'openalex' and feeds_kept_state
 ),
 
 renamed as (

@@ -1,6 +1,7 @@
--- OpenAlex works of published files, one row per (snapshot, work). A snapshot can hold a work in several
--- updated_date partitions: the latest updated_date wins (on equal dates the greater source_file, then
--- the later record). Works listed in merged_ids were merged into another work and are dropped.
+-- OpenAlex works of published files, one row per (delivery, work): the version each delivery (a full
+-- snapshot or a delta) holds. A delivery can hold a work in several updated_date partitions: the latest
+-- updated_date wins (on equal dates the greater source_file, then the later record). Folding deliveries
+-- into states (latest version over the state's members, merged ids dropped) is int_openalex_state_works.
 with
 
 source as (
@@ -13,13 +14,6 @@ published_files as (
         source_file
     from {{ ref('stg_lake__snapshot_files') }}
     where source = 'openalex'
-),
-
-merged_ids as (
-    select distinct
-        snapshot_id,
-        record_id
-    from {{ ref('stg_openalex__merged_ids') }}
 ),
 
 renamed as (
@@ -50,11 +44,6 @@ renamed as (
         on
             source.snapshot_id = published_files.snapshot_id
             and source.source_file = published_files.source_file
-    left join merged_ids
-        on
-            source.snapshot_id = merged_ids.snapshot_id
-            and source.record_id = merged_ids.record_id
-    where merged_ids.record_id is null
 )
 
 select

@@ -1,0 +1,104 @@
+"""Whether the next dbt build may be incremental or must rebuild every state (``--full-refresh``).
+
+The incremental intermediate models (dbt/macros/utils/incremental_states.sql) compute only the states
+they have not built yet, so rows of a built state must never depend on anything that can change later.
+They depend on the dbt code, the seeds, the settings (dbt vars) and how institution strings resolve; and
+a state's content on its member deliveries. A build is recorded, after it succeeded, as a fingerprint of
+the first four plus the deliveries of each source in delivery order. The next build is incremental only
+when the fingerprint is unchanged and every recorded delivery list is a prefix of today's (deliveries
+were only added after the newest one); anything else, or no record, rebuilds everything.
+
+The record is ``<data_dir>/warehouse_build.json``, beside the warehouse and not in it, so a failed build
+(nothing recorded) or a lost warehouse (no file) can never pass for a good one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from stiwatch.config import DBT_PROJECT_DIR, Settings
+from stiwatch.lake import write_json_atomic
+
+log = logging.getLogger(__name__)
+
+RECORD_FILE = "warehouse_build.json"
+# What dbt reads besides the lake: its code, its seeds and its project settings.
+DBT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
+# Keys of lake/institutions/_manifest.json that change how an already seen string resolves (the ROR dump
+# and the curated seeds); its count of strings grows with every WoS snapshot and is left out on purpose.
+INSTITUTION_KEYS = ("registry_id", "alias_seed_sha256", "abbreviation_seed_sha256")
+# Reference data, not a counted source (dbt leaves it out too, macros/lake/lake_manifests.sql).
+NOT_COUNTED = {"ror", "institutions"}
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    full_refresh: bool
+    reason: str
+
+
+def record_path(settings: Settings) -> Path:
+    return settings.data_dir / RECORD_FILE
+
+
+def fingerprint(settings: Settings) -> str:
+    """SHA-256 over the dbt vars, the dbt code and seeds, and the institution resolution inputs."""
+    dbt_dir = DBT_PROJECT_DIR
+    digest = hashlib.sha256()
+    digest.update(json.dumps(settings.dbt_vars(), sort_keys=True, default=str).encode())
+    for name in DBT_INPUTS:
+        root = dbt_dir / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(path.relative_to(dbt_dir).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    institutions = settings.lake_dir / "institutions" / "_manifest.json"
+    if institutions.exists():
+        manifest = json.loads(institutions.read_text(encoding="utf-8"))
+        digest.update(json.dumps({k: manifest.get(k) for k in INSTITUTION_KEYS}, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def deliveries(lake_dir: Path) -> dict[str, list[str]]:
+    """Published snapshot ids per source in delivery order (as-of date, snapshot id, ingest time)."""
+    keyed: dict[str, list[tuple[str, str, str]]] = {}
+    for manifest_path in lake_dir.glob("*/snapshot=*/_manifest.json"):
+        source = manifest_path.parent.parent.name
+        if source in NOT_COUNTED:
+            continue
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        key = (str(manifest["as_of"]), str(manifest["snapshot_id"]), str(manifest.get("ingested_at", "")))
+        keyed.setdefault(source, []).append(key)
+    return {source: [key[1] for key in sorted(keys)] for source, keys in sorted(keyed.items())}
+
+
+def plan_build(settings: Settings) -> BuildPlan:
+    """Incremental when nothing but new deliveries changed since the last successful build."""
+    record = record_path(settings)
+    if not settings.warehouse_path.exists():
+        return BuildPlan(True, "no warehouse yet")
+    if not record.exists():
+        return BuildPlan(True, f"no record of a previous build ({record})")
+    previous = json.loads(record.read_text(encoding="utf-8"))
+    if previous.get("fingerprint") != fingerprint(settings):
+        return BuildPlan(True, "dbt code, seeds, settings or institution matching changed")
+    now = deliveries(settings.lake_dir)
+    for source, built in previous.get("deliveries", {}).items():
+        if now.get(source, [])[: len(built)] != built:
+            return BuildPlan(True, f"{source}: a delivery was removed or landed before one already built")
+    return BuildPlan(False, "only new deliveries since the last build")
+
+
+def record_build(settings: Settings) -> Path:
+    """Record a successful build (call after dbt build succeeded)."""
+    payload = {"fingerprint": fingerprint(settings), "deliveries": deliveries(settings.lake_dir)}
+    return write_json_atomic(payload, record_path(settings))
+
+
+def forget_build(settings: Settings) -> None:
+    """Make the next build a full rebuild (``stiwatch refresh --full-rebuild``)."""
+    record_path(settings).unlink(missing_ok=True)

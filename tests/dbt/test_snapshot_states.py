@@ -1,0 +1,302 @@
+"""Snapshot states, keep_snapshots and incremental refreshes, over hand-made lake deliveries.
+
+OpenAlex (METHOD.md "Snapshots, bases and deltas"; every work has the default in-scope AI text/topic):
+  oa-base   full, as of 2025-01-01, works updated 2024-12-01:
+              W1 2021 CN+DE   W2 2021 CN+US   W3 2021 DE+US   W4 2022 CN+FR   W5 2022 US
+  oa-delta1 delta of oa-base, as of 2025-02-01; merged_ids W4 -> W1:
+              W1 2021 US (updated 2024-11-01: older than the base's version, loses)
+              W2 2021 CN+DE, W3 2021 US (changed affiliations), W6 2022 CN+DE (new); W5 absent: kept
+  oa-delta2 delta of oa-base, as of 2025-03-01:
+              W5 2022 DE (same updated_date as the base: the later delivery wins)
+              W6 2022 CN+US (changed again), W7 2023 CN+DE (new)
+  oa-full2  full, as of 2025-04-01 (a new base: only itself): W1 2021 CN+FR, W4 2022 CN+DE
+WoS: four exports wos-1 .. wos-4 (as of 2024-01..04), export k holding k records 2020 CN+DE.
+
+The warehouse is built first over wos-1..3 and oa-base..oa-delta2 (three states each, all kept), then
+incrementally after wos-4 and oa-full2 land: with keep_snapshots 3, wos-1 and the oa-base state leave
+the marts (oa-base still feeds the two delta states).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from lake_fixtures import Address, Record, write_file_parts, write_manifest, write_merged_ids
+
+from stiwatch import build_plan
+from stiwatch.config import DBT_PROJECT_DIR, Settings
+from stiwatch.transform import run_dbt
+
+CN, DE, FR, US = (Address(c, c) for c in ("CN", "DE", "FR", "US"))
+DEC, NOV = date(2024, 12, 1), date(2024, 11, 1)
+PART = "part_000.jsonl"
+MERGED = "merged_ids/works/2025-01-20.csv.gz"
+
+
+def write_openalex(lake_dir: Path, snapshot_id: str, as_of: str, works: list[Record], base: str | None,
+                   merged: list[tuple[str, str]] | None = None) -> None:  # fmt: skip
+    write_file_parts(lake_dir, "openalex", snapshot_id, PART, works)
+    files = {PART: len(works)}
+    if merged:
+        write_merged_ids(lake_dir, snapshot_id, MERGED, merged)
+        files[MERGED] = len(merged)
+    write_manifest(lake_dir, "openalex", snapshot_id, as_of, files, base=base)
+
+
+def write_wos(lake_dir: Path, k: int) -> None:
+    records = [Record(f"WOS:{k}{i}", 2020, [CN, DE]) for i in range(k)]
+    write_file_parts(lake_dir, "wos", f"wos-{k}", "export.txt", records)
+    write_manifest(lake_dir, "wos", f"wos-{k}", f"2024-0{k}-01", {"export.txt": k})
+
+
+def write_first_deliveries(lake_dir: Path) -> None:
+    for k in (1, 2, 3):
+        write_wos(lake_dir, k)
+    base = [
+        Record("W1", 2021, [CN, DE], DEC),
+        Record("W2", 2021, [CN, US], DEC),
+        Record("W3", 2021, [DE, US], DEC),
+        Record("W4", 2022, [CN, FR], DEC),
+        Record("W5", 2022, [US], DEC),
+    ]
+    write_openalex(lake_dir, "oa-base", "2025-01-01", base, base=None)
+    delta1 = [
+        Record("W1", 2021, [US], NOV),
+        Record("W2", 2021, [CN, DE], date(2025, 1, 15)),
+        Record("W3", 2021, [US], date(2025, 1, 15)),
+        Record("W6", 2022, [CN, DE], date(2025, 1, 20)),
+    ]
+    write_openalex(lake_dir, "oa-delta1", "2025-02-01", delta1, base="oa-base", merged=[("W4", "W1")])
+    delta2 = [
+        Record("W5", 2022, [DE], DEC),
+        Record("W6", 2022, [CN, US], date(2025, 2, 15)),
+        Record("W7", 2023, [CN, DE], date(2025, 2, 20)),
+    ]
+    write_openalex(lake_dir, "oa-delta2", "2025-03-01", delta2, base="oa-base")
+
+
+def write_later_deliveries(lake_dir: Path) -> None:
+    write_wos(lake_dir, 4)
+    full2 = [Record("W1", 2021, [CN, FR], date(2025, 3, 1)), Record("W4", 2022, [CN, DE], date(2025, 3, 1))]
+    write_openalex(lake_dir, "oa-full2", "2025-04-01", full2, base=None)
+
+
+# (state, year, region) -> publications (full counting); every other region-year of a state is 0.
+EXPECTED_REGIONS = {
+    # oa-base: 2021 CN W1 W2, EU W1 W3, US W2 W3; 2022 CN W4, EU W4 (FR), US W5
+    ("oa-base", 2021, "CN"): 2, ("oa-base", 2021, "EU27/AC"): 2, ("oa-base", 2021, "US"): 2,
+    ("oa-base", 2022, "CN"): 1, ("oa-base", 2022, "EU27/AC"): 1, ("oa-base", 2022, "US"): 1,
+    # oa-delta1 = W1 CN+DE (base), W2 CN+DE, W3 US, W5 US (base), W6 CN+DE; W4 merged away
+    ("oa-delta1", 2021, "CN"): 2, ("oa-delta1", 2021, "EU27/AC"): 2, ("oa-delta1", 2021, "US"): 1,
+    ("oa-delta1", 2022, "CN"): 1, ("oa-delta1", 2022, "EU27/AC"): 1, ("oa-delta1", 2022, "US"): 1,
+    # oa-delta2 = W1 W2 W3 as in oa-delta1, W5 DE, W6 CN+US, W7 CN+DE; W4 still merged away
+    ("oa-delta2", 2021, "CN"): 2, ("oa-delta2", 2021, "EU27/AC"): 2, ("oa-delta2", 2021, "US"): 1,
+    ("oa-delta2", 2022, "CN"): 1, ("oa-delta2", 2022, "EU27/AC"): 1, ("oa-delta2", 2022, "US"): 1,
+    ("oa-delta2", 2023, "CN"): 1, ("oa-delta2", 2023, "EU27/AC"): 1,
+    # oa-full2 = W1 CN+FR, W4 CN+DE (a new base: the old merge does not apply)
+    ("oa-full2", 2021, "CN"): 1, ("oa-full2", 2021, "EU27/AC"): 1,
+    ("oa-full2", 2022, "CN"): 1, ("oa-full2", 2022, "EU27/AC"): 1,
+}  # fmt: skip
+EXPECTED_PAIRS = {
+    ("oa-base", 2021, "CN-EU27/AC"): 1, ("oa-base", 2021, "CN-US"): 1, ("oa-base", 2021, "EU27/AC-US"): 1,
+    ("oa-base", 2022, "CN-EU27/AC"): 1,
+    ("oa-delta1", 2021, "CN-EU27/AC"): 2, ("oa-delta1", 2022, "CN-EU27/AC"): 1,
+    ("oa-delta2", 2021, "CN-EU27/AC"): 2, ("oa-delta2", 2022, "CN-US"): 1,
+    ("oa-delta2", 2023, "CN-EU27/AC"): 1,
+    ("oa-full2", 2021, "CN-EU27/AC"): 1, ("oa-full2", 2022, "CN-EU27/AC"): 1,
+}  # fmt: skip
+
+
+def settings_for(root: Path) -> Settings:
+    return Settings(data_dir=root, warehouse_path=root / "warehouse.duckdb")
+
+
+def build(settings: Settings, *, full_refresh: bool = False) -> None:
+    run_dbt(
+        settings, "build", "--target-path", str(settings.data_dir / "dbt_target"), full_refresh=full_refresh
+    )
+
+
+def rows(settings: Settings, sql: str) -> list[tuple]:
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def openalex_counts(settings: Settings, states: tuple[str, ...]) -> tuple[dict, dict]:
+    in_list = ", ".join(f"'{s}'" for s in states)
+    regions = rows(
+        settings,
+        f"""select snapshot_id, pub_year, region, publications from fct_region_output
+            where source = 'openalex' and snapshot_id in ({in_list}) and region in ('CN', 'EU27/AC', 'US')""",
+    )
+    pairs = rows(
+        settings,
+        f"""select snapshot_id, pub_year, region_pair, copublications from fct_region_pair_output
+            where source = 'openalex' and snapshot_id in ({in_list})""",
+    )
+    return {r[:3]: r[3] for r in regions}, {r[:3]: r[3] for r in pairs}
+
+
+def assert_counts(settings: Settings, states: tuple[str, ...]) -> None:
+    regions, pairs = openalex_counts(settings, states)
+    assert {k[0] for k in regions} == set(states)
+    for key, value in regions.items():
+        assert value == EXPECTED_REGIONS.get(key, 0), key
+    for key, value in pairs.items():
+        assert value == EXPECTED_PAIRS.get(key, 0), key
+    assert {k for k, v in pairs.items() if v} == {k for k in EXPECTED_PAIRS if k[0] in states}
+
+
+def mart_tables(settings: Settings) -> list[str]:
+    return [
+        name
+        for (name,) in rows(
+            settings,
+            """select table_name from information_schema.tables
+               where regexp_matches(table_name, '^(fct|dim|dq)_') and table_name <> 'dq_results'""",
+        )
+    ]
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = settings_for(tmp_path_factory.mktemp("states"))
+    write_first_deliveries(settings.lake_dir)
+    build(settings)
+    return settings
+
+
+def test_deltas_fold_into_their_base(first_build: Settings) -> None:
+    assert_counts(first_build, ("oa-base", "oa-delta1", "oa-delta2"))
+    current = rows(
+        first_build, "select distinct snapshot_id from fct_region_output where is_current_snapshot"
+    )
+    assert sorted(current) == [("oa-delta2",), ("wos-3",)]
+
+
+def test_states_list_their_members(first_build: Settings) -> None:
+    members = rows(
+        first_build,
+        """select state_id, list(member_snapshot_id order by member_order) from int_snapshot_states
+           where source = 'openalex' group by state_id order by state_id""",
+    )
+    assert members == [
+        ("oa-base", ["oa-base"]),
+        ("oa-delta1", ["oa-base", "oa-delta1"]),
+        ("oa-delta2", ["oa-base", "oa-delta1", "oa-delta2"]),
+    ]
+
+
+@pytest.fixture(scope="module")
+def refreshed(first_build: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Settings]:
+    """The first warehouse after an incremental build over the later deliveries, and a full rebuild."""
+    settings = first_build
+    # Markers in built rows: a rebuild of those states (or of the base's scope match) would erase them.
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute(
+            "update int_publications set doi = 'built-before' where snapshot_id in ('oa-delta2', 'wos-3')"
+        )
+        con.execute(
+            "update int_publication_scope set scope_version = 'built-before' where snapshot_id = 'oa-base'"
+        )
+    write_later_deliveries(settings.lake_dir)
+    build(settings)
+    rebuilt = settings_for(tmp_path_factory.mktemp("rebuilt"))
+    shutil.copytree(settings.lake_dir, rebuilt.lake_dir)
+    build(rebuilt, full_refresh=True)
+    return settings, rebuilt
+
+
+def test_new_full_snapshot_starts_a_new_base(refreshed: tuple[Settings, Settings]) -> None:
+    incremental, _ = refreshed
+    assert_counts(incremental, ("oa-delta1", "oa-delta2", "oa-full2"))
+    current = rows(
+        incremental, "select distinct snapshot_id from fct_region_output where is_current_snapshot"
+    )
+    assert sorted(current) == [("oa-full2",), ("wos-4",)]
+
+
+def test_only_the_newest_states_are_kept_in_every_mart(refreshed: tuple[Settings, Settings]) -> None:
+    incremental, _ = refreshed
+    tables = mart_tables(incremental)
+    assert "fct_region_output" in tables
+    for table in tables:
+        columns = {c for (c,) in rows(incremental, f"select column_name from (describe {table})")}
+        if "snapshot_id" not in columns:
+            continue
+        states = {s for (s,) in rows(incremental, f"select distinct snapshot_id from {table}")}
+        assert not states & {"wos-1", "oa-base"}, table
+    wos = rows(incremental, "select distinct snapshot_id from fct_region_output where source = 'wos'")
+    assert sorted(wos) == [("wos-2",), ("wos-3",), ("wos-4",)]
+    # The incremental tables lost the dropped states too (post-hook), the lake kept every delivery.
+    assert rows(
+        incremental, "select count(*) from int_publications where snapshot_id in ('wos-1', 'oa-base')"
+    ) == [(0,)]
+    assert (incremental.lake_dir / "wos" / "snapshot=wos-1" / "_manifest.json").exists()
+
+
+def test_incremental_build_matches_a_full_rebuild(refreshed: tuple[Settings, Settings]) -> None:
+    incremental, rebuilt = refreshed
+    tables = mart_tables(rebuilt)
+    assert sorted(tables) == sorted(mart_tables(incremental))
+    with duckdb.connect(str(incremental.warehouse_path), read_only=True) as con:
+        con.execute(f"attach '{rebuilt.warehouse_path}' as rebuilt (read_only)")
+        for table in tables:
+            # Fractional sums may differ in the last bits with the order of addition: doubles are rounded.
+            select = ", ".join(
+                f'round("{c}", 9)' if t in ("DOUBLE", "FLOAT") else f'"{c}"'
+                for c, t in con.execute(f"select column_name, column_type from (describe {table})").fetchall()
+                if c not in ("built_at", "dbt_invocation_id")
+            )
+            for first, second in ((table, f"rebuilt.{table}"), (f"rebuilt.{table}", table)):
+                extra = con.execute(f"select {select} from {first} except all select {select} from {second}")
+                assert extra.fetchall() == [], f"{table}: rows of {first} missing from {second}"
+
+
+def test_incremental_build_did_not_rebuild_old_states(refreshed: tuple[Settings, Settings]) -> None:
+    incremental, _ = refreshed
+    marked = rows(
+        incremental,
+        "select snapshot_id, count(*) from int_publications where doi = 'built-before' group by all",
+    )
+    # oa-delta2 has 6 works (W1 W2 W3 W5 W6 W7), wos-3 3 records; none of the new states is marked.
+    assert sorted(marked) == [("oa-delta2", 6), ("wos-3", 3)]
+    scope = rows(
+        incremental,
+        """select snapshot_id, count(*) from int_publication_scope
+           where scope_version = 'built-before' group by all""",
+    )
+    assert scope == [("oa-base", 5)]  # the base's five versions were matched once, by the first build
+    new_rows = rows(incremental, "select count(*) from int_publication_scope where snapshot_id = 'oa-full2'")
+    assert new_rows == [(2,)]
+
+
+def test_fingerprint_flips_on_settings_and_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dbt_copy = tmp_path / "dbt"
+    shutil.copytree(DBT_PROJECT_DIR, dbt_copy, ignore=shutil.ignore_patterns("target", "logs"))
+    monkeypatch.setattr(build_plan, "DBT_PROJECT_DIR", dbt_copy)
+    settings = settings_for(tmp_path / "data")
+    write_wos(settings.lake_dir, 1)
+    assert build_plan.plan_build(settings).full_refresh  # no warehouse yet
+    settings.warehouse_path.touch()
+    assert build_plan.plan_build(settings).full_refresh  # no record of a build
+    build_plan.record_build(settings)
+    assert not build_plan.plan_build(settings).full_refresh  # unchanged
+    write_wos(settings.lake_dir, 2)  # a later delivery: still incremental
+    assert not build_plan.plan_build(settings).full_refresh
+    assert build_plan.plan_build(replace(settings, first_year=2015)).full_refresh  # a dbt var
+    assert build_plan.plan_build(replace(settings, keep_snapshots=5)).full_refresh
+    seed = dbt_copy / "seeds" / "regions.csv"
+    seed.write_text(seed.read_text(encoding="utf-8") + "XX,Testland,OTHER,,false,test\n", encoding="utf-8")
+    assert build_plan.plan_build(settings).full_refresh  # a seed file
+    build_plan.record_build(settings)
+    assert not build_plan.plan_build(settings).full_refresh
+    # A delivery landing before one already built changes that state: rebuild.
+    write_file_parts(settings.lake_dir, "wos", "wos-0", "export.txt", [Record("WOS:0", 2020, [CN])])
+    write_manifest(settings.lake_dir, "wos", "wos-0", "2023-12-01", {"export.txt": 1})
+    assert build_plan.plan_build(settings).full_refresh
