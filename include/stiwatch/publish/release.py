@@ -30,7 +30,15 @@ _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 SNAPSHOT_MART = "dim_snapshot"
 # Its columns that are not counting settings; every other column of it is one (dbt owns that list).
 SNAPSHOT_COLUMNS = ("source", "snapshot_id", "snapshot_as_of", "is_current")
-NOT_SETTINGS = (*SNAPSHOT_COLUMNS, "snapshot_kind", "base_snapshot_id", "ingested_at", "snapshot_records", "built_at", "dbt_invocation_id")
+NOT_SETTINGS = (
+    *SNAPSHOT_COLUMNS,
+    "snapshot_kind",
+    "base_snapshot_id",
+    "ingested_at",
+    "snapshot_records",
+    "built_at",
+    "dbt_invocation_id",
+)
 
 
 class PublishError(RuntimeError):
