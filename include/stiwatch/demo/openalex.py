@@ -13,6 +13,7 @@ listed as merged away (they are in the partitions but must not count).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import json
@@ -58,6 +59,7 @@ def _short_hash(text: str, digits: int) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % 10**digits
 
 
+@functools.cache  # a handful of institutions, rendered for every authorship: two SHA-256 each
 def _institution_json(inst: Institution) -> dict[str, Any]:
     iid = f"https://openalex.org/I{_short_hash(inst.openalex_name, 9)}"
     ror = (
@@ -200,24 +202,19 @@ def work_json(paper: Paper, seed: int, updated_date: str) -> tuple[dict[str, Any
     return work, truth
 
 
-def _partition_works(seed: int, records: int, partition: int) -> Iterator[Paper]:
-    """In write order: this partition's own works, then the re-issues of works of the previous one."""
-    for index in range(records):
-        if partition_of(index, records) == partition:
-            yield make_paper(seed, SOURCE, index)
-    for index in range(records):
-        if partition_of(index, records) == partition - 1 and is_updated(seed, index, records):
-            yield _with_update(make_paper(seed, SOURCE, index), seed)
-
-
 def write_snapshot(folder: Path, records: int, seed: int, truth: TruthWriter) -> list[str]:
+    """Write the partitions, the manifest, the merged ids and the answer key in one pass over the works.
+
+    Each work is built and rendered once: its truth row comes from the same rendering as its JSON line
+    (a re-issued work's row from its re-issued version), so the answer key cannot drift from the data.
+    """
     entries = []
+    reissues: list[str] = []  # JSON lines of the previous partition's re-issued works, written after its own
     for partition, updated in enumerate(UPDATED_DATES):
-        works = (work_json(paper, seed, updated)[0] for paper in _partition_works(seed, records, partition))
-        entries.extend(_write_parts(folder, f"works/updated_date={updated}", works))
+        lines, reissues = _partition_lines(seed, records, partition, reissues, truth)
+        entries.extend(_write_parts(folder, f"works/updated_date={updated}", lines))
     _write_manifest(folder, entries)
     _write_merged_ids(folder, seed, records)
-    _write_truth(seed, records, truth)
     (folder / "_snapshot.json").write_text(
         json.dumps({"as_of": MERGE_DATE, "description": f"synthetic demo OpenAlex snapshot (seed {seed})"})
         + "\n",
@@ -226,18 +223,53 @@ def write_snapshot(folder: Path, records: int, seed: int, truth: TruthWriter) ->
     return [rel for rel, _ in entries]
 
 
-def _write_parts(folder: Path, rel_dir: str, works: Iterator[dict[str, Any]]) -> list[tuple[str, int]]:
-    """Stream works into part files of at most WORKS_PER_PART lines; return (path, lines) per part."""
+def _json_line(work: dict[str, Any]) -> str:
+    return json.dumps(work, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _partition_indices(records: int, partition: int) -> range:
+    """The indices whose ``partition_of`` is ``partition`` (index order), without testing every index."""
+    n = len(UPDATED_DATES)
+    return range(-(-partition * records // n), -(-(partition + 1) * records // n))
+
+
+def _partition_lines(
+    seed: int, records: int, partition: int, previous_reissues: list[str], truth: TruthWriter
+) -> tuple[Iterator[str], list[str]]:
+    """The JSON lines of one partition in write order (its own works, then the re-issues of the previous
+    partition) and, filled while they are consumed, the re-issues for the next partition. Truth rows are
+    added in index order as the works are rendered."""
+    reissues: list[str] = []
+    updated = UPDATED_DATES[partition]
+
+    def lines() -> Iterator[str]:
+        for index in _partition_indices(records, partition):
+            paper = make_paper(seed, SOURCE, index)
+            work, pairs = work_json(paper, seed, updated)
+            yield _json_line(work)
+            if is_updated(seed, index, records):
+                paper = _with_update(paper, seed)
+                work, pairs = work_json(paper, seed, UPDATED_DATES[partition + 1])
+                reissues.append(_json_line(work))
+            if not is_merged(seed, index):
+                truth.add(work_id(seed, index), paper.year, paper.in_scope, pairs)
+        yield from previous_reissues
+
+    return lines(), reissues
+
+
+def _write_parts(folder: Path, rel_dir: str, lines: Iterator[str]) -> list[tuple[str, int]]:
+    """Stream JSON lines into part files of at most WORKS_PER_PART lines; return (path, lines) per part."""
     entries = []
-    works = iter(works)
-    while (first := next(works, None)) is not None:
+    lines = iter(lines)
+    while (first := next(lines, None)) is not None:
         rel = f"{rel_dir}/part_{len(entries):03d}.gz"
-        lines = 0
+        count = 0
         with open_text(folder / rel) as out:
-            for work in itertools.chain([first], itertools.islice(works, WORKS_PER_PART - 1)):
-                out.write(json.dumps(work, ensure_ascii=False, separators=(",", ":")) + "\n")
-                lines += 1
-        entries.append((rel, lines))
+            for line in itertools.chain([first], itertools.islice(lines, WORKS_PER_PART - 1)):
+                out.write(line)
+                count += 1
+        entries.append((rel, count))
     return entries
 
 
@@ -267,14 +299,3 @@ def _write_merged_ids(folder: Path, seed: int, records: int) -> None:
                 while is_merged(seed, target):
                     target -= 1
                 out.write(f"{MERGE_DATE},{work_id(seed, index)},{work_id(seed, target)}\n")
-
-
-def _write_truth(seed: int, records: int, truth: TruthWriter) -> None:
-    for index in range(records):
-        if is_merged(seed, index):
-            continue
-        paper = make_paper(seed, SOURCE, index)
-        if is_updated(seed, index, records):
-            paper = _with_update(paper, seed)
-        _, pairs = work_json(paper, seed, UPDATED_DATES[0])
-        truth.add(work_id(seed, index), paper.year, paper.in_scope, pairs)

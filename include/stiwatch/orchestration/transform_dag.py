@@ -25,7 +25,7 @@ from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
-from stiwatch.transform import dbt_executable
+from stiwatch.transform import dbt_executable, duckdb_resources_env
 
 DEFAULT_ARGS = {
     "owner": "stiwatch",
@@ -106,6 +106,7 @@ def build_transform_dag() -> DAG:
             env={
                 "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
                 "STIWATCH_DATA_DIR": str(settings.data_dir),
+                **duckdb_resources_env(settings),
             },
             append_env=True,
             vars=settings.dbt_vars(),
