@@ -202,17 +202,46 @@ def work_json(paper: Paper, seed: int, updated_date: str) -> tuple[dict[str, Any
     return work, truth
 
 
-def write_snapshot(folder: Path, records: int, seed: int, truth: TruthWriter) -> list[str]:
-    """Write the partitions, the manifest, the merged ids and the answer key in one pass over the works.
+TruthRow = tuple[str, int, bool, list[tuple[str, int]]]  # TruthWriter.add arguments
 
-    Each work is built and rendered once: its truth row comes from the same rendering as its JSON line
-    (a re-issued work's row from its re-issued version), so the answer key cannot drift from the data.
+
+def write_partition(
+    folder: Path, records: int, seed: int, partition: int
+) -> tuple[list[tuple[str, int]], list[TruthRow]]:
+    """Write one ``updated_date=`` partition (its own works, then the re-issues of the previous
+    partition's works); return its (part path, lines) entries and the truth rows of its own works.
+
+    Partitions depend on nothing written by another, so they can be written by parallel processes. Each
+    work is rendered once for its line and its truth row (a re-issued work's row from its re-issued
+    version), so the answer key cannot drift from the data.
     """
-    entries = []
-    reissues: list[str] = []  # JSON lines of the previous partition's re-issued works, written after its own
-    for partition, updated in enumerate(UPDATED_DATES):
-        lines, reissues = _partition_lines(seed, records, partition, reissues, truth)
-        entries.extend(_write_parts(folder, f"works/updated_date={updated}", lines))
+    updated = UPDATED_DATES[partition]
+    truth: list[TruthRow] = []
+
+    def lines() -> Iterator[str]:
+        for index in _partition_indices(records, partition):
+            paper = make_paper(seed, SOURCE, index)
+            work, pairs = work_json(paper, seed, updated)
+            yield _json_line(work)
+            if is_merged(seed, index):
+                continue
+            if is_updated(seed, index, records):
+                paper = _with_update(paper, seed)
+                pairs = _authorships(paper, seed)[1]
+            truth.append((work_id(seed, index), paper.year, paper.in_scope, pairs))
+        if partition > 0:
+            for index in _partition_indices(records, partition - 1):
+                if is_updated(seed, index, records):
+                    yield _json_line(
+                        work_json(_with_update(make_paper(seed, SOURCE, index), seed), seed, updated)[0]
+                    )
+
+    entries = _write_parts(folder, f"works/updated_date={updated}", lines())
+    return entries, truth
+
+
+def finish_snapshot(folder: Path, records: int, seed: int, entries: list[tuple[str, int]]) -> None:
+    """After every partition: the snapshot's manifest, merged ids and ``_snapshot.json``."""
     _write_manifest(folder, entries)
     _write_merged_ids(folder, seed, records)
     (folder / "_snapshot.json").write_text(
@@ -220,6 +249,17 @@ def write_snapshot(folder: Path, records: int, seed: int, truth: TruthWriter) ->
         + "\n",
         encoding="utf-8",
     )
+
+
+def write_snapshot(folder: Path, records: int, seed: int, truth: TruthWriter) -> list[str]:
+    """The whole snapshot in this process (``stiwatch.demo.generate`` runs the partitions in parallel)."""
+    entries = []
+    for partition in range(len(UPDATED_DATES)):
+        part_entries, rows = write_partition(folder, records, seed, partition)
+        entries.extend(part_entries)
+        for row in rows:
+            truth.add(*row)
+    finish_snapshot(folder, records, seed, entries)
     return [rel for rel, _ in entries]
 
 
@@ -231,31 +271,6 @@ def _partition_indices(records: int, partition: int) -> range:
     """The indices whose ``partition_of`` is ``partition`` (index order), without testing every index."""
     n = len(UPDATED_DATES)
     return range(-(-partition * records // n), -(-(partition + 1) * records // n))
-
-
-def _partition_lines(
-    seed: int, records: int, partition: int, previous_reissues: list[str], truth: TruthWriter
-) -> tuple[Iterator[str], list[str]]:
-    """The JSON lines of one partition in write order (its own works, then the re-issues of the previous
-    partition) and, filled while they are consumed, the re-issues for the next partition. Truth rows are
-    added in index order as the works are rendered."""
-    reissues: list[str] = []
-    updated = UPDATED_DATES[partition]
-
-    def lines() -> Iterator[str]:
-        for index in _partition_indices(records, partition):
-            paper = make_paper(seed, SOURCE, index)
-            work, pairs = work_json(paper, seed, updated)
-            yield _json_line(work)
-            if is_updated(seed, index, records):
-                paper = _with_update(paper, seed)
-                work, pairs = work_json(paper, seed, UPDATED_DATES[partition + 1])
-                reissues.append(_json_line(work))
-            if not is_merged(seed, index):
-                truth.add(work_id(seed, index), paper.year, paper.in_scope, pairs)
-        yield from previous_reissues
-
-    return lines(), reissues
 
 
 def _write_parts(folder: Path, rel_dir: str, lines: Iterator[str]) -> list[tuple[str, int]]:
