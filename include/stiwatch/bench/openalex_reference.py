@@ -18,7 +18,9 @@ import duckdb
 
 from stiwatch.config import Settings
 
-_SCHEMA = "STRUCT(publication_year INTEGER, authorships STRUCT(institutions STRUCT(country_code VARCHAR)[])[])"
+_SCHEMA = (
+    "STRUCT(publication_year INTEGER, authorships STRUCT(institutions STRUCT(country_code VARCHAR)[])[])"
+)
 
 PAIRS_PER_YEAR_SQL = f"""
     WITH work_countries AS (

@@ -114,6 +114,19 @@ def _finish(
             openalex.finish_snapshot(folder, records, seed, entries)
 
 
+def generate_openalex_delta(
+    landing_dir: Path, records: int = DEFAULT_RECORDS, seed: int = DEFAULT_SEED
+) -> DemoSnapshot:
+    """Write the OpenAlex delta on top of the demo snapshot of the same ``records`` and ``seed``
+    (``landing_dir/openalex/<DELTA_SNAPSHOT_ID>``); leave it alone if it exists."""
+    final = landing_dir / openalex.SOURCE / openalex.DELTA_SNAPSHOT_ID
+    if final.exists():
+        return DemoSnapshot(openalex.SOURCE, final, created=False)
+    with staged_snapshot(final) as folder, truth_writer(folder) as truth:
+        openalex.write_delta(folder, records, seed, SNAPSHOT_IDS["openalex"], truth)
+    return DemoSnapshot(openalex.SOURCE, final, created=True)
+
+
 def _write_patstat(folder: Path, records: int, seed: int) -> None:
     snapshot_id = SNAPSHOT_IDS["patstat"]
     # The edition generator lays out <root>/patstat/<id>/; root it in the hidden staging folder.

@@ -37,6 +37,15 @@ P_UNMATCHED_AFFILIATION = 0.03  # an authorship with no institution: only `count
 P_NO_AFFILIATION = 0.01  # an authorship with neither institutions nor countries
 
 
+# The delta on top of the demo snapshot (kind "delta" in _snapshot.json, folded in by dbt): 1% of the works
+# re-issued later with one more affiliation, and a few more works merged away.
+DELTA_SNAPSHOT_ID = "2025-02-05_demo_delta"
+DELTA_UPDATED_DATE = "2025-02-03"
+DELTA_AS_OF = "2025-02-05"
+P_DELTA_UPDATED = 0.01
+P_DELTA_MERGED = 0.001
+
+
 def work_id(seed: int, index: int) -> str:
     return f"W5{seed % 100:02d}{index:07d}"
 
@@ -89,9 +98,9 @@ def _topic_json(topic: tuple, score: float) -> dict[str, Any]:
     }
 
 
-def _with_update(paper: Paper, seed: int) -> Paper:
+def _with_update(paper: Paper, seed: int, label: str = "openalex-update-content") -> Paper:
     """The re-issued version of a work: one more affiliation, found after the first release."""
-    rng = paper_rng(seed, "openalex-update-content", paper.index)
+    rng = paper_rng(seed, label, paper.index)
     inst = rng.choice([i for i in INSTITUTIONS if all(a.institution != i for a in paper.addresses)])
     extra = Address(inst, (make_author(rng, inst.region),))
     return dataclasses.replace(paper, addresses=(*paper.addresses, extra))
@@ -314,3 +323,50 @@ def _write_merged_ids(folder: Path, seed: int, records: int) -> None:
                 while is_merged(seed, target):
                     target -= 1
                 out.write(f"{MERGE_DATE},{work_id(seed, index)},{work_id(seed, target)}\n")
+
+
+def _in_delta(seed: int, index: int) -> bool:
+    return not is_merged(seed, index) and paper_rng(seed, "openalex-delta", index).random() < P_DELTA_UPDATED
+
+
+def _merged_in_delta(seed: int, index: int) -> bool:
+    return (
+        index > 0
+        and not is_merged(seed, index)
+        and not _in_delta(seed, index)
+        and paper_rng(seed, "openalex-delta-merged", index).random() < P_DELTA_MERGED
+    )
+
+
+def write_delta(folder: Path, records: int, seed: int, base_snapshot_id: str, truth: TruthWriter) -> None:
+    """The delta snapshot of the demo: one ``updated_date=`` partition with the new versions of about 1%
+    of the base works (their current version plus one affiliation), a merged-ids file with about 0.1% more
+    works merged away, and ``_snapshot.json`` with ``kind: delta`` and its ``base``. Its answer key lists
+    the works it carries, in their new version (fold it over the base key: the latest version wins, merged
+    ids drop out)."""
+    with open_text(folder / "works" / f"updated_date={DELTA_UPDATED_DATE}" / "part_000.gz") as out:
+        for index in range(records):
+            if not _in_delta(seed, index):
+                continue
+            paper = make_paper(seed, SOURCE, index)
+            if is_updated(seed, index, records):
+                paper = _with_update(paper, seed)
+            paper = _with_update(paper, seed, label="openalex-delta-content")
+            work, pairs = work_json(paper, seed, DELTA_UPDATED_DATE)
+            out.write(_json_line(work))
+            truth.add(work_id(seed, index), paper.year, paper.in_scope, pairs)
+    with open_text(folder / "merged_ids" / "works" / f"{DELTA_AS_OF}.csv.gz") as out:
+        out.write("merge_date,id,merge_into_id\n")
+        for index in range(records):
+            if _merged_in_delta(seed, index):
+                target = index - 1
+                while is_merged(seed, target) or _merged_in_delta(seed, target):
+                    target -= 1
+                out.write(f"{DELTA_AS_OF},{work_id(seed, index)},{work_id(seed, target)}\n")
+    meta = {
+        "as_of": DELTA_AS_OF,
+        "kind": "delta",
+        "base": base_snapshot_id,
+        "description": f"synthetic demo OpenAlex delta (seed {seed})",
+    }
+    (folder / "_snapshot.json").write_text(json.dumps(meta) + "\n", encoding="utf-8")
