@@ -21,7 +21,7 @@ from stiwatch.bench.report import format_table, write_result
 from stiwatch.bench.run import rerun_delta, run_benchmark
 from stiwatch.config import Settings, usable_cpus
 
-# About 3.5 minutes on 2 shared cores (generate 1-2 min, dbt build about 2 min; docs/BENCHMARKS.md).
+# A few minutes on 2 cores (the 200k run took 2 min after its 7 min of generation; docs/BENCHMARKS.md).
 DEFAULT_RECORDS = 50_000
 
 

@@ -326,6 +326,9 @@ def _write_merged_ids(folder: Path, seed: int, records: int) -> None:
 
 
 def _in_delta(seed: int, index: int) -> bool:
+    # The first work always: a delta of a tiny demo is never an empty file (which the ingest refuses).
+    if index == 0:
+        return True
     return not is_merged(seed, index) and paper_rng(seed, "openalex-delta", index).random() < P_DELTA_UPDATED
 
 
