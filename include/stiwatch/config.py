@@ -7,6 +7,7 @@ tests call the same code. Secrets (the OpenAlex API key) are only ever read from
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,9 @@ DEFAULT_OPENALEX_FILTER = "primary_topic.subfield.id:1702|1707|1705|1711|1710,pu
 # Publication scope filter (METHOD.md "Scope"): per_source drops out-of-scope records of OpenAlex only,
 # whose snapshots are unscoped, and keeps WoS exports whole, as their query already scoped them.
 SCOPE_FILTER_CHOICES = ("per_source", "on", "off")
+
+# DuckDB's memory limit syntax: a number and a unit (https://duckdb.org/docs/configuration/overview).
+_MEMORY_LIMIT_RE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)$", re.IGNORECASE)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -77,6 +81,13 @@ def _env_scope_filter(name: str, default: str) -> str:
     raise ValueError(f"{name}={raw!r} is not one of {', '.join(SCOPE_FILTER_CHOICES)} (or true/false)")
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask, e.g. a container's share), not the host's count."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where data lives and how it is counted. Build with ``Settings.from_env()``."""
@@ -111,6 +122,9 @@ class Settings:
     # such tasks one DAG run runs at once (read when the DAG is parsed).
     ingest_task_bytes: int = 2_000_000_000
     ingest_parallelism: int = 2
+    # Resources of every DuckDB database the pipeline opens (dbt's warehouse, the OpenAlex ingest).
+    duckdb_memory_limit: str = "3GB"
+    duckdb_threads: int = field(default_factory=usable_cpus)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -146,6 +160,8 @@ class Settings:
             dq_min_institution_resolution=_env_float("STIWATCH_DQ_MIN_INSTITUTION_RESOLUTION", 0.5),
             ingest_task_bytes=_env_int("STIWATCH_INGEST_TASK_BYTES", 2_000_000_000),
             ingest_parallelism=_env_int("STIWATCH_INGEST_PARALLELISM", 2),
+            duckdb_memory_limit=os.environ.get("STIWATCH_DUCKDB_MEMORY_LIMIT", "").strip() or "3GB",
+            duckdb_threads=_env_int("STIWATCH_DUCKDB_THREADS", usable_cpus()),
         )
 
     def __post_init__(self) -> None:
@@ -164,6 +180,13 @@ class Settings:
                 f"STIWATCH_KEEP_SNAPSHOTS={self.keep_snapshots}: keep at least 1 snapshot state per source "
                 "(the current one)"
             )
+        if not _MEMORY_LIMIT_RE.match(self.duckdb_memory_limit):
+            raise ValueError(
+                f"STIWATCH_DUCKDB_MEMORY_LIMIT={self.duckdb_memory_limit!r} is not a DuckDB memory size: "
+                "use a number and a unit, e.g. 3GB or 512MB"
+            )
+        if self.duckdb_threads < 1:
+            raise ValueError(f"STIWATCH_DUCKDB_THREADS={self.duckdb_threads}: use at least 1 thread")
 
     @property
     def landing_dir(self) -> Path:
@@ -181,6 +204,10 @@ class Settings:
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+    def duckdb_config(self) -> dict[str, str]:
+        """``duckdb.connect(config=...)`` options: the memory limit and threads of every DuckDB database."""
+        return {"memory_limit": self.duckdb_memory_limit, "threads": str(self.duckdb_threads)}
 
     def dbt_vars(self) -> dict[str, object]:
         """The counting settings handed to dbt (recorded on every mart row).

@@ -14,12 +14,22 @@ from stiwatch.config import DBT_PROJECT_DIR, Settings
 from stiwatch.executables import venv_executable
 
 
+def duckdb_resources_env(settings: Settings) -> dict[str, str]:
+    """The DuckDB memory limit and threads, as the variables profiles.yml reads into its ``settings:``."""
+    return {
+        "STIWATCH_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+        "STIWATCH_DUCKDB_THREADS": str(settings.duckdb_threads),
+    }
+
+
 def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment for a dbt process: absolute warehouse path (Cosmos copies the project elsewhere)."""
+    """Environment for a dbt process: absolute warehouse path (Cosmos copies the project elsewhere) and the
+    DuckDB resources."""
     return {
         **os.environ,
         "STIWATCH_DATA_DIR": str(settings.data_dir),
         "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
+        **duckdb_resources_env(settings),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DO_NOT_TRACK": "1",
     }

@@ -176,3 +176,9 @@ def test_files_parse_with_the_real_parsers(demo_small: Path, tmp_path: Path, set
             else set()
         )
         assert ids == truth_ids | merged
+
+
+def test_one_process_writes_the_same_bytes_as_several(demo_small: Path, tmp_path: Path) -> None:
+    """Files are written by parallel tasks; the answer keys are assembled afterwards in record order."""
+    generate(tmp_path / "landing", records=200, seed=7, workers=1)
+    assert _files(tmp_path / "landing") == _files(demo_small)

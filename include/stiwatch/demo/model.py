@@ -10,6 +10,8 @@ fastest, so the marts show China rising as in the brief.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -30,7 +32,7 @@ from stiwatch.demo.vocabulary import (
 
 FIRST_YEAR, LAST_YEAR = 2011, 2024
 YEARS = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
-_YEAR_WEIGHTS = tuple(1.12 ** (y - FIRST_YEAR) for y in YEARS)
+_YEAR_CUM_WEIGHTS = tuple(itertools.accumulate(1.12 ** (y - FIRST_YEAR) for y in YEARS))
 # (base weight, yearly growth) of the chance that an address lies in each region.
 _REGION_GROWTH = {"CN": (0.8, 1.17), "EU": (1.3, 1.05), "US": (1.2, 1.03), "OTHER": (0.8, 1.06)}
 _BY_REGION = {r: tuple(i for i in INSTITUTIONS if i.region == r) for r in REGIONS}
@@ -82,12 +84,18 @@ def paper_rng(seed: int, source: str, index: int) -> random.Random:
     return random.Random(f"stiwatch-demo:{seed}:{source}:{index}")
 
 
+@functools.cache
+def _region_cum_weights(year: int) -> list[float]:
+    """Cumulative weights as ``random.choices`` builds them from the weights: same draws, built once."""
+    t = year - FIRST_YEAR
+    weights = (base * growth**t for base, growth in (_REGION_GROWTH[r] for r in REGIONS))
+    return list(itertools.accumulate(weights))
+
+
 def _institution(rng: random.Random, year: int) -> Institution:
     if rng.random() < P_UNMAPPED_ADDRESS:
         return UNMAPPED
-    t = year - FIRST_YEAR
-    weights = [base * growth**t for base, growth in (_REGION_GROWTH[r] for r in REGIONS)]
-    region = rng.choices(REGIONS, weights)[0]
+    region = rng.choices(REGIONS, cum_weights=_region_cum_weights(year))[0]
     return rng.choice(_BY_REGION[region])
 
 
@@ -102,7 +110,7 @@ def make_paper(seed: int, source: str, index: int) -> Paper:
     OpenAlex works always carry authorships but a few fall outside the AI/big-data subfields."""
     is_wos = source == "wos"
     rng = paper_rng(seed, source, index)
-    year = rng.choices(YEARS, _YEAR_WEIGHTS)[0]
+    year = rng.choices(YEARS, cum_weights=_YEAR_CUM_WEIGHTS)[0]
     addresses: list[Address] = []
     if not (is_wos and rng.random() < P_NO_ADDRESS):
         for _ in range(rng.choices((1, 2, 3, 4), (40, 35, 18, 7))[0]):

@@ -13,6 +13,7 @@ listed as merged away (they are in the partitions but must not count).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import json
@@ -34,6 +35,15 @@ P_MERGED = 0.01  # works merged into another work
 P_SECOND_INSTITUTION = 0.05  # an author with two institutions
 P_UNMATCHED_AFFILIATION = 0.03  # an authorship with no institution: only `countries` says where
 P_NO_AFFILIATION = 0.01  # an authorship with neither institutions nor countries
+
+
+# The delta on top of the demo snapshot (kind "delta" in _snapshot.json, folded in by dbt): 1% of the works
+# re-issued later with one more affiliation, and a few more works merged away.
+DELTA_SNAPSHOT_ID = "2025-02-05_demo_delta"
+DELTA_UPDATED_DATE = "2025-02-03"
+DELTA_AS_OF = "2025-02-05"
+P_DELTA_UPDATED = 0.01
+P_DELTA_MERGED = 0.001
 
 
 def work_id(seed: int, index: int) -> str:
@@ -58,6 +68,7 @@ def _short_hash(text: str, digits: int) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % 10**digits
 
 
+@functools.cache  # a handful of institutions, rendered for every authorship: two SHA-256 each
 def _institution_json(inst: Institution) -> dict[str, Any]:
     iid = f"https://openalex.org/I{_short_hash(inst.openalex_name, 9)}"
     ror = (
@@ -87,9 +98,9 @@ def _topic_json(topic: tuple, score: float) -> dict[str, Any]:
     }
 
 
-def _with_update(paper: Paper, seed: int) -> Paper:
+def _with_update(paper: Paper, seed: int, label: str = "openalex-update-content") -> Paper:
     """The re-issued version of a work: one more affiliation, found after the first release."""
-    rng = paper_rng(seed, "openalex-update-content", paper.index)
+    rng = paper_rng(seed, label, paper.index)
     inst = rng.choice([i for i in INSTITUTIONS if all(a.institution != i for a in paper.addresses)])
     extra = Address(inst, (make_author(rng, inst.region),))
     return dataclasses.replace(paper, addresses=(*paper.addresses, extra))
@@ -200,44 +211,89 @@ def work_json(paper: Paper, seed: int, updated_date: str) -> tuple[dict[str, Any
     return work, truth
 
 
-def _partition_works(seed: int, records: int, partition: int) -> Iterator[Paper]:
-    """In write order: this partition's own works, then the re-issues of works of the previous one."""
-    for index in range(records):
-        if partition_of(index, records) == partition:
-            yield make_paper(seed, SOURCE, index)
-    for index in range(records):
-        if partition_of(index, records) == partition - 1 and is_updated(seed, index, records):
-            yield _with_update(make_paper(seed, SOURCE, index), seed)
+TruthRow = tuple[str, int, bool, list[tuple[str, int]]]  # TruthWriter.add arguments
 
 
-def write_snapshot(folder: Path, records: int, seed: int, truth: TruthWriter) -> list[str]:
-    entries = []
-    for partition, updated in enumerate(UPDATED_DATES):
-        works = (work_json(paper, seed, updated)[0] for paper in _partition_works(seed, records, partition))
-        entries.extend(_write_parts(folder, f"works/updated_date={updated}", works))
+def write_partition(
+    folder: Path, records: int, seed: int, partition: int
+) -> tuple[list[tuple[str, int]], list[TruthRow]]:
+    """Write one ``updated_date=`` partition (its own works, then the re-issues of the previous
+    partition's works); return its (part path, lines) entries and the truth rows of its own works.
+
+    Partitions depend on nothing written by another, so they can be written by parallel processes. Each
+    work is rendered once for its line and its truth row (a re-issued work's row from its re-issued
+    version), so the answer key cannot drift from the data.
+    """
+    updated = UPDATED_DATES[partition]
+    truth: list[TruthRow] = []
+
+    def lines() -> Iterator[str]:
+        for index in _partition_indices(records, partition):
+            paper = make_paper(seed, SOURCE, index)
+            work, pairs = work_json(paper, seed, updated)
+            yield _json_line(work)
+            if is_merged(seed, index):
+                continue
+            if is_updated(seed, index, records):
+                paper = _with_update(paper, seed)
+                pairs = _authorships(paper, seed)[1]
+            truth.append((work_id(seed, index), paper.year, paper.in_scope, pairs))
+        if partition > 0:
+            for index in _partition_indices(records, partition - 1):
+                if is_updated(seed, index, records):
+                    yield _json_line(
+                        work_json(_with_update(make_paper(seed, SOURCE, index), seed), seed, updated)[0]
+                    )
+
+    entries = _write_parts(folder, f"works/updated_date={updated}", lines())
+    return entries, truth
+
+
+def finish_snapshot(folder: Path, records: int, seed: int, entries: list[tuple[str, int]]) -> None:
+    """After every partition: the snapshot's manifest, merged ids and ``_snapshot.json``."""
     _write_manifest(folder, entries)
     _write_merged_ids(folder, seed, records)
-    _write_truth(seed, records, truth)
     (folder / "_snapshot.json").write_text(
         json.dumps({"as_of": MERGE_DATE, "description": f"synthetic demo OpenAlex snapshot (seed {seed})"})
         + "\n",
         encoding="utf-8",
     )
+
+
+def write_snapshot(folder: Path, records: int, seed: int, truth: TruthWriter) -> list[str]:
+    """The whole snapshot in this process (``stiwatch.demo.generate`` runs the partitions in parallel)."""
+    entries = []
+    for partition in range(len(UPDATED_DATES)):
+        part_entries, rows = write_partition(folder, records, seed, partition)
+        entries.extend(part_entries)
+        for row in rows:
+            truth.add(*row)
+    finish_snapshot(folder, records, seed, entries)
     return [rel for rel, _ in entries]
 
 
-def _write_parts(folder: Path, rel_dir: str, works: Iterator[dict[str, Any]]) -> list[tuple[str, int]]:
-    """Stream works into part files of at most WORKS_PER_PART lines; return (path, lines) per part."""
+def _json_line(work: dict[str, Any]) -> str:
+    return json.dumps(work, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _partition_indices(records: int, partition: int) -> range:
+    """The indices whose ``partition_of`` is ``partition`` (index order), without testing every index."""
+    n = len(UPDATED_DATES)
+    return range(-(-partition * records // n), -(-(partition + 1) * records // n))
+
+
+def _write_parts(folder: Path, rel_dir: str, lines: Iterator[str]) -> list[tuple[str, int]]:
+    """Stream JSON lines into part files of at most WORKS_PER_PART lines; return (path, lines) per part."""
     entries = []
-    works = iter(works)
-    while (first := next(works, None)) is not None:
+    lines = iter(lines)
+    while (first := next(lines, None)) is not None:
         rel = f"{rel_dir}/part_{len(entries):03d}.gz"
-        lines = 0
+        count = 0
         with open_text(folder / rel) as out:
-            for work in itertools.chain([first], itertools.islice(works, WORKS_PER_PART - 1)):
-                out.write(json.dumps(work, ensure_ascii=False, separators=(",", ":")) + "\n")
-                lines += 1
-        entries.append((rel, lines))
+            for line in itertools.chain([first], itertools.islice(lines, WORKS_PER_PART - 1)):
+                out.write(line)
+                count += 1
+        entries.append((rel, count))
     return entries
 
 
@@ -269,12 +325,51 @@ def _write_merged_ids(folder: Path, seed: int, records: int) -> None:
                 out.write(f"{MERGE_DATE},{work_id(seed, index)},{work_id(seed, target)}\n")
 
 
-def _write_truth(seed: int, records: int, truth: TruthWriter) -> None:
-    for index in range(records):
-        if is_merged(seed, index):
-            continue
-        paper = make_paper(seed, SOURCE, index)
-        if is_updated(seed, index, records):
-            paper = _with_update(paper, seed)
-        _, pairs = work_json(paper, seed, UPDATED_DATES[0])
-        truth.add(work_id(seed, index), paper.year, paper.in_scope, pairs)
+def _in_delta(seed: int, index: int) -> bool:
+    # The first work always: a delta of a tiny demo is never an empty file (which the ingest refuses).
+    if index == 0:
+        return True
+    return not is_merged(seed, index) and paper_rng(seed, "openalex-delta", index).random() < P_DELTA_UPDATED
+
+
+def _merged_in_delta(seed: int, index: int) -> bool:
+    return (
+        index > 0
+        and not is_merged(seed, index)
+        and not _in_delta(seed, index)
+        and paper_rng(seed, "openalex-delta-merged", index).random() < P_DELTA_MERGED
+    )
+
+
+def write_delta(folder: Path, records: int, seed: int, base_snapshot_id: str, truth: TruthWriter) -> None:
+    """The delta snapshot of the demo: one ``updated_date=`` partition with the new versions of about 1%
+    of the base works (their current version plus one affiliation), a merged-ids file with about 0.1% more
+    works merged away, and ``_snapshot.json`` with ``kind: delta`` and its ``base``. Its answer key lists
+    the works it carries, in their new version (fold it over the base key: the latest version wins, merged
+    ids drop out)."""
+    with open_text(folder / "works" / f"updated_date={DELTA_UPDATED_DATE}" / "part_000.gz") as out:
+        for index in range(records):
+            if not _in_delta(seed, index):
+                continue
+            paper = make_paper(seed, SOURCE, index)
+            if is_updated(seed, index, records):
+                paper = _with_update(paper, seed)
+            paper = _with_update(paper, seed, label="openalex-delta-content")
+            work, pairs = work_json(paper, seed, DELTA_UPDATED_DATE)
+            out.write(_json_line(work))
+            truth.add(work_id(seed, index), paper.year, paper.in_scope, pairs)
+    with open_text(folder / "merged_ids" / "works" / f"{DELTA_AS_OF}.csv.gz") as out:
+        out.write("merge_date,id,merge_into_id\n")
+        for index in range(records):
+            if _merged_in_delta(seed, index):
+                target = index - 1
+                while is_merged(seed, target) or _merged_in_delta(seed, target):
+                    target -= 1
+                out.write(f"{DELTA_AS_OF},{work_id(seed, index)},{work_id(seed, target)}\n")
+    meta = {
+        "as_of": DELTA_AS_OF,
+        "kind": "delta",
+        "base": base_snapshot_id,
+        "description": f"synthetic demo OpenAlex delta (seed {seed})",
+    }
+    (folder / "_snapshot.json").write_text(json.dumps(meta) + "\n", encoding="utf-8")

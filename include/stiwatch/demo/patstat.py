@@ -16,7 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import random
+import tempfile
 import zipfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -154,22 +156,44 @@ COLLABORATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
 )
 
 
-@dataclass
 class _Tables:
-    rows: dict[str, list[dict[str, object]]]
+    """Rows spooled to one CSV file per table as they are built (an edition of a million families has
+    tens of millions of rows: far too many to hold as Python objects), counted for the split into parts.
+    A table's columns are fixed when the spool opens, so an omitted column is never written."""
+
+    def __init__(self, spool_dir: Path, columns: dict[str, list[str]]) -> None:
+        self.columns = columns
+        self.paths = {table: spool_dir / f"{table}.csv" for table in columns}
+        self.counts = dict.fromkeys(columns, 0)
+        self._files = {t: path.open("w", encoding="utf-8", newline="") for t, path in self.paths.items()}
+        self._writers = {
+            table: csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+            for table, fh in self._files.items()
+        }
 
     def add(self, table: str, **values: object) -> None:
-        self.rows[table].append(values)
+        writer = self._writers.get(table)
+        if writer is None:  # a table this edition leaves out (no tls230)
+            return
+        writer.writerow([values[column] for column in self.columns[table]])
+        self.counts[table] += 1
+
+    def close(self) -> None:
+        for fh in self._files.values():
+            fh.close()
 
 
 class _EditionBuilder:
     """Builds the rows of one edition; ids are sequential so a seed gives byte-identical output."""
 
-    def __init__(self, rng: random.Random, as_of: date, first_year: int) -> None:
+    def __init__(
+        self, rng: random.Random, as_of: date, first_year: int, tables: _Tables, granted_as_digits: bool
+    ) -> None:
         self.rng = rng
         self.as_of = as_of
         self.first_year = first_year
-        self.tables = _Tables({name: [] for name in SCHEMA_COLUMNS})
+        self.tables = tables
+        self.granted = (1, 0) if granted_as_digits else ("Y", "N")
         self.next_person_id = 1
         self.next_appln_id = 100_000
         self.next_family_id = 50_000_000
@@ -309,7 +333,7 @@ class _EditionBuilder:
             earliest_publn_date="9999-12-31",
             earliest_publn_year=9999,
             earliest_pat_publn_id=0,
-            granted="Y" if self.rng.random() < 0.4 else "N",
+            granted=self.granted[0] if self.rng.random() < 0.4 else self.granted[1],
             docdb_family_id=family_id,
             inpadoc_family_id=family_id,
             docdb_family_size=1,
@@ -374,33 +398,31 @@ def _tls901_rows() -> list[dict[str, object]]:
     return [unique[key] for key in sorted(unique)]
 
 
-def _write_parts(
-    edition_dir: Path,
-    table: str,
-    rows: list[dict[str, object]],
-    parts: int,
-    columns: list[str],
-    contiguous: bool,
-) -> list[Path]:
-    """Write a table in numbered zipped parts. Link tables are dealt round-robin, so the rows of one
-    application land in several parts, as they can in a real edition."""
+def _write_parts(edition_dir: Path, tables: _Tables, table: str, parts: int, contiguous: bool) -> None:
+    """Split a table's spooled rows into numbered zipped parts, streamed. Link tables are dealt
+    round-robin, so the rows of one application land in several parts, as they can in a real edition."""
     number = table[:6]
-    chunks: list[list[dict[str, object]]] = [[] for _ in range(parts)]
-    for index, row in enumerate(rows):
-        chunks[index * parts // max(len(rows), 1) if contiguous else index % parts].append(row)
-    written = []
-    for part, chunk in enumerate(chunks, start=1):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
-        writer.writerow(columns)
-        writer.writerows([row[column] for column in columns] for row in chunk)
-        path = edition_dir / f"{number}_part{part:02d}.zip"
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    total = tables.counts[table]
+    spool = tables.paths[table]
+    header = io.StringIO()
+    csv.writer(header, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n").writerow(tables.columns[table])
+    with ExitStack() as stack:
+        members = []
+        for part in range(1, parts + 1):
+            archive = stack.enter_context(
+                zipfile.ZipFile(edition_dir / f"{number}_part{part:02d}.zip", "w", zipfile.ZIP_DEFLATED)
+            )
             # A fixed timestamp keeps the archive bytes identical for the same seed.
             info = zipfile.ZipInfo(f"{number}_part{part:02d}.csv", date_time=(2025, 1, 1, 0, 0, 0))
-            archive.writestr(info, buffer.getvalue().encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
-        written.append(path)
-    return written
+            info.compress_type = zipfile.ZIP_DEFLATED
+            member = stack.enter_context(
+                archive.open(info, "w", force_zip64=spool.stat().st_size >= zipfile.ZIP64_LIMIT)
+            )
+            member.write(header.getvalue().encode("utf-8"))
+            members.append(member)
+        with spool.open("rb") as rows:
+            for index, row in enumerate(rows):
+                members[index * parts // max(total, 1) if contiguous else index % parts].write(row)
 
 
 def generate_edition(
@@ -422,23 +444,26 @@ def generate_edition(
     edition without the technology-field table.
     """
     as_of = edition_as_of(edition_id)
-    builder = _EditionBuilder(random.Random(seed), as_of, first_year)
-    for _ in range(n_families):
-        builder.family()
-    builder.tables.rows["tls901_techn_field_ipc"] = _tls901_rows()
-    if granted_as_digits:
-        for row in builder.tables.rows["tls201_appln"]:
-            row["granted"] = 1 if row["granted"] == "Y" else 0
+    omitted = omit_columns or {}
+    columns = {
+        table: [name for name, _ in all_columns if name not in omitted.get(table, ())]
+        for table, all_columns in SCHEMA_COLUMNS.items()
+        if with_tls230 or table != "tls230_appln_techn_field"
+    }
     edition_dir = landing_dir / "patstat" / edition_id
     edition_dir.mkdir(parents=True, exist_ok=True)
-    omitted = omit_columns or {}
-    for table, all_columns in SCHEMA_COLUMNS.items():
-        if table == "tls230_appln_techn_field" and not with_tls230:
-            continue
-        columns = [name for name, _ in all_columns if name not in omitted.get(table, ())]
-        contiguous = table in ("tls201_appln", "tls206_person", "tls901_techn_field_ipc")
-        table_parts = 1 if table == "tls901_techn_field_ipc" else parts
-        _write_parts(edition_dir, table, builder.tables.rows[table], table_parts, columns, contiguous)
+    with tempfile.TemporaryDirectory(prefix=".patstat-rows-", dir=landing_dir) as spool_dir:
+        tables = _Tables(Path(spool_dir), columns)
+        builder = _EditionBuilder(random.Random(seed), as_of, first_year, tables, granted_as_digits)
+        for _ in range(n_families):
+            builder.family()
+        for row in _tls901_rows():
+            tables.add("tls901_techn_field_ipc", **row)
+        tables.close()
+        for table in columns:
+            contiguous = table in ("tls201_appln", "tls206_person", "tls901_techn_field_ipc")
+            table_parts = 1 if table == "tls901_techn_field_ipc" else parts
+            _write_parts(edition_dir, tables, table, table_parts, contiguous)
     write_edition_meta(
         edition_dir, edition_id, f"generated PATSTAT edition (seed {seed}, {n_families} families)"
     )

@@ -119,29 +119,53 @@ def file_ranges(records: int) -> list[range]:
     return [range(0, cut1), range(max(cut1 - overlap, 0), cut2), range(max(cut2 - overlap, 0), records)]
 
 
-def write_snapshot(folder: Path, records: int, seed: int, export_date: str, truth: TruthWriter) -> list[str]:
-    for name, indices in zip(FILES, file_ranges(records), strict=True):
-        tab = name == FILES[2]
-        with open_text(folder / name, newline="\r\n" if tab else "\n") as out:
-            out.write("\ufeff")
-            out.write(
-                "\t".join(TAB_FIELDS) + "\n" if tab else "FN Clarivate Analytics Web of Science\nVR 1.0\n"
-            )
-            for paper in _papers(seed, indices):
-                rec = fields(paper, seed, export_date)
-                out.write(_tab(rec) if tab else _tagged(rec))
-            if not tab:
-                out.write("EF")
-    for paper in _papers(seed, range(records)):
-        pairs = [
-            (a.institution.iso2 or UNKNOWN, len(a.authors) if paper.c1_has_author_groups else 1)
-            for a in paper.addresses
-        ]
-        truth.add(ut(seed, paper.index), paper.year, paper.in_scope, pairs)
+TruthRow = tuple[str, int, bool, list[tuple[str, int]]]  # TruthWriter.add arguments
+
+
+def write_file(folder: Path, records: int, seed: int, export_date: str, file_index: int) -> list[TruthRow]:
+    """Write export file ``FILES[file_index]``; return the truth rows of the records it holds first (the
+    few it repeats from the previous file are that file's). Files are independent: parallel processes can
+    write them."""
+    name = FILES[file_index]
+    ranges = file_ranges(records)
+    first_new = ranges[file_index - 1].stop if file_index else 0
+    tab = name == FILES[2]
+    truth: list[TruthRow] = []
+    with open_text(folder / name, newline="\r\n" if tab else "\n") as out:
+        out.write("\ufeff")
+        out.write("\t".join(TAB_FIELDS) + "\n" if tab else "FN Clarivate Analytics Web of Science\nVR 1.0\n")
+        for paper in _papers(seed, ranges[file_index]):
+            rec = fields(paper, seed, export_date)
+            out.write(_tab(rec) if tab else _tagged(rec))
+            if paper.index >= first_new:
+                truth.append(_truth_row(paper, seed))
+        if not tab:
+            out.write("EF")
+    return truth
+
+
+def _truth_row(paper: Paper, seed: int) -> TruthRow:
+    pairs = [
+        (a.institution.iso2 or UNKNOWN, len(a.authors) if paper.c1_has_author_groups else 1)
+        for a in paper.addresses
+    ]
+    return ut(seed, paper.index), paper.year, paper.in_scope, pairs
+
+
+def finish_snapshot(folder: Path, seed: int, export_date: str) -> None:
+    """After every file: ``_snapshot.json``."""
     (folder / "_snapshot.json").write_text(
         json.dumps({"as_of": export_date, "description": f"synthetic demo WoS export (seed {seed})"}) + "\n",
         encoding="utf-8",
     )
+
+
+def write_snapshot(folder: Path, records: int, seed: int, export_date: str, truth: TruthWriter) -> list[str]:
+    """The whole export in this process (``stiwatch.demo.generate`` writes the files in parallel)."""
+    for file_index in range(len(FILES)):
+        for row in write_file(folder, records, seed, export_date, file_index):
+            truth.add(*row)
+    finish_snapshot(folder, seed, export_date)
     return list(FILES)
 
 

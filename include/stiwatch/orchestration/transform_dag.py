@@ -31,6 +31,7 @@ from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
+from stiwatch.transform import duckdb_resources_env
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,7 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
         env={
             "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
             "STIWATCH_DATA_DIR": str(settings.data_dir),
+            **duckdb_resources_env(settings),
         },
         append_env=True,
         vars=settings.dbt_vars(),

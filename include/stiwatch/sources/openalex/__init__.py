@@ -94,7 +94,7 @@ def ingest_file(path: Path, relative_path: str, snapshot_id: str, lake_dir: Path
         # Metadata, not works: recorded (with its promised counts), no lake rows.
         summary = _snapshot_manifest_summary(path, sniffed.compression)
         return {"records": 0, "format": SNAPSHOT_MANIFEST, **summary}
-    with duckdb.connect() as con:
+    with reader.connect() as con:
         con.execute("SET enable_progress_bar = false")  # keep task logs free of progress bars
         if sniffed.format == MERGED_IDS:
             records = merged.load_merged_ids(con, path, sniffed)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from stiwatch.config import Settings
 from stiwatch.sources.openalex.sniff import (
     API_PAGE,
     JSONL,
@@ -115,6 +116,15 @@ _WORKS_SELECT = f"""
 def _works_sql(raw: str) -> str:
     """CREATE the ``works`` table from ``raw``, a relation of (record_seq, work)."""
     return f"{_WORKS_SELECT} ({raw})"
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the memory limit and threads of the settings (``STIWATCH_DUCKDB_*``).
+
+    Read from the environment here because the parser interface takes paths, not ``Settings``; every
+    caller (DAG task, CLI, benchmark) runs with the same environment its ``Settings`` came from.
+    """
+    return duckdb.connect(config=Settings.from_env().duckdb_config())
 
 
 def load_works(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, folder_date: date | None) -> int:
