@@ -4,7 +4,7 @@
     incremental_strategy 'delete+insert' and unique_key = its state columns: [source, snapshot_id], or
     [edition_id] / [snapshot_id] for a model of one source. Its upstream reads are filtered with
     unbuilt_states(); its post-hook delete_unkept_states() drops states that fell out of keep_snapshots.
-    A change of settings, seeds or code rebuilds every state (stiwatch.orchestration.build_fingerprint
+    A change of settings, seeds or code rebuilds every state (stiwatch.build_plan
     passes --full-refresh), so rows of a built state never go stale.
 -#}
 
