@@ -7,8 +7,8 @@ The lake (all OpenAlex, ``first_year`` 1990, scope filter off so the reference c
                     into W1995613650 (the base work W2012599372 leaves the state)
   2025-03-01_delta  delta naming its base: W2046950934 changed again, two more works changed
   2025-04-01_full   full: the real API page json_chunk_3 (50 works, W2012599372 among them): a new base
-The warehouse is built incrementally after each delivery (``build_warehouse``); after the second delta a
-copy of the lake is built with --full-refresh for comparison. Expected values come from
+The warehouse is built after each delivery (``build_warehouse``, incremental after the first); after the
+second delta a copy of the lake is built with --full-refresh for comparison. Expected values come from
 ``reference.bibliometrics`` over the folded works (``openalex_deliveries.fold``), never from the SQL.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from stiwatch import ingest, landing
+from stiwatch import build_plan, ingest, landing
 from stiwatch.config import Settings
 from stiwatch.transform import build_warehouse, run_dbt
 from warehouse_compare import assert_same_marts, query
@@ -161,6 +161,8 @@ def lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Lake:
 
     def ingest_and_build(newest: str) -> None:
         assert ingest.ingest_source(settings, "openalex") == [newest]
+        # A later delivery only extends the built list: incremental, else the comparison below is moot.
+        assert not build_plan.plan_build(settings).full_refresh
         build_warehouse(settings, *target)
         built[newest] = built_marts(settings.warehouse_path)
         current[newest] = current_state(settings.warehouse_path)
