@@ -44,14 +44,15 @@ REGIONS = ("EU27/AC", "CN", "US")
 
 @dataclass
 class Marts:
-    """One state's region output ((year, region) -> (full, fractional)) and pair output."""
+    """One state's region output ((year, region) -> (full, fractional)), pair output and works counted."""
 
     regions: dict[tuple[int, str], tuple[int, float]]
     pairs: dict[tuple[int, str], tuple[int, int]]
+    publications: int = 0  # every work of the state, any year (dq_publication_coverage)
 
 
 def reference(papers: dict[str, Paper]) -> Marts:
-    return Marts(region_output(papers, FIRST_YEAR), pair_output(papers, FIRST_YEAR))
+    return Marts(region_output(papers, FIRST_YEAR), pair_output(papers, FIRST_YEAR), len(papers))
 
 
 def built_marts(warehouse: Path) -> dict[str, Marts]:
@@ -66,8 +67,12 @@ def built_marts(warehouse: Path) -> dict[str, Marts]:
         """select snapshot_id, pub_year, region_pair, copublications, trilateral_copublications
            from fct_region_pair_output where source = 'openalex' and copublications > 0""",
     )
-    states = query(warehouse, "select distinct snapshot_id from fct_region_output where source = 'openalex'")
-    marts = {state: Marts({}, {}) for (state,) in states}
+    totals = query(
+        warehouse,
+        """select snapshot_id, sum(publications) from dq_publication_coverage
+           where source = 'openalex' group by snapshot_id""",
+    )
+    marts = {state: Marts({}, {}, total) for state, total in totals}
     for state, year, region, full, fractional in regions:
         marts[state].regions[(year, region)] = (full, fractional)
     for state, year, pair, n, tri in pairs:
@@ -81,6 +86,7 @@ def assert_matches(actual: Marts, expected: Marts) -> None:
         assert actual.regions[key][0] == full, key
         assert actual.regions[key][1] == pytest.approx(fractional, abs=1e-9), key
     assert actual.pairs == expected.pairs
+    assert actual.publications == expected.publications
 
 
 def eu_total(marts: Marts) -> int:
@@ -222,6 +228,7 @@ def test_no_state_is_the_delta_alone(lake: Lake) -> None:
     for state, marts in lake.built[DELTA1].items():
         assert marts.regions != delta_alone.regions, state
         assert marts.pairs != delta_alone.pairs, state
+        assert marts.publications in (100, 99), state  # the base's works (less the merged one), not 5
     # Three delta works are EU27/AC (W1799019926, W2046950934, W2013849440, as in the base); the folded
     # state has the base's 25 less W4233487268 (its SE authorship dropped) and W2012599372 (CH, merged).
     assert eu_total(delta_alone) == 3
