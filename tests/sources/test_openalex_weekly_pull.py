@@ -91,6 +91,12 @@ def _assert_reference(warehouse: Path, state: str, papers: dict) -> None:
         assert regions[key][0] == full, key
         assert regions[key][1] == pytest.approx(fractional, abs=1e-9), key
     assert pairs == pair_output(papers, FIRST_YEAR)
+    total = query(
+        warehouse,
+        f"""select sum(publications) from dq_publication_coverage
+            where source = 'openalex' and snapshot_id = '{state}'""",
+    )
+    assert total == [(len(papers),)]  # every work of the state, any year: the whole corpus
 
 
 @pytest.mark.slow
