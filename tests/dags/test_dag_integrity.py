@@ -116,14 +116,15 @@ def test_dag_house_rules(parsed: dict, dag_id: str) -> None:
 
 # dbt is the only writer of warehouse.duckdb (DuckDB allows one writer process): the dbt tasks hold the
 # one-slot pool. The others only read it (read-only, ordered after the dbt task they need, one active
-# run), or touch only the lake or the serving release that BI reads.
+# run), or touch only the lake, the build record (warehouse_build.json) or the serving release BI reads.
 DBT_TASKS = {"dbt_build", "dbt_build_dq_results", "generate_dbt_docs"}
 READERS = {"resolve_institutions", "quality_check", "publish_serving_release", "build_figures_report"}
+BUILD_RECORD_TASKS = {"plan_dbt_build", "record_dbt_build"}
 
 
 def test_only_dbt_tasks_hold_the_single_slot_pool(parsed: dict) -> None:
     pools = {task_id: task["pool"] for task_id, task in parsed["dags"]["stiwatch_transform"]["tasks"].items()}
-    assert set(pools) == DBT_TASKS | READERS, pools
+    assert set(pools) == DBT_TASKS | READERS | BUILD_RECORD_TASKS, pools
     assert {task_id for task_id, pool in pools.items() if pool == "duckdb_writer"} == DBT_TASKS
 
 
