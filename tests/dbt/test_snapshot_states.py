@@ -30,7 +30,7 @@ from lake_fixtures import Address, Record, write_file_parts, write_manifest, wri
 
 from stiwatch import build_plan
 from stiwatch.config import DBT_PROJECT_DIR, Settings
-from stiwatch.transform import run_dbt
+from stiwatch.dbt_runner import run_dbt
 
 CN, DE, FR, US = (Address(c, c) for c in ("CN", "DE", "FR", "US"))
 DEC, NOV = date(2024, 12, 1), date(2024, 11, 1)

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from stiwatch.config import Settings
-from stiwatch.transform import run_dbt
+from stiwatch.dbt_runner import run_dbt
 
 SLOWEST = 8
 

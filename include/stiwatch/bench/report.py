@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from stiwatch.lake import write_json_atomic
+from stiwatch.atomic_io import write_json_atomic
 
 _HEADER = f"{'stage / file':<52} {'records':>9} {'MB':>8} {'seconds':>8} {'rec/s':>9} {'MB/s':>7}"
 

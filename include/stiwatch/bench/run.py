@@ -23,11 +23,10 @@ import pyarrow
 
 from stiwatch import demo, ingest
 from stiwatch.bench.sizes import decompressed_bytes
-from stiwatch.config import Settings
+from stiwatch.config import SOURCES, Settings
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("wos", "openalex", "patstat")
 _MB = 1_000_000
 
 
