@@ -2,7 +2,7 @@
 
 Defined once so both sources write the same column names and types; their ``SPEC``s reference them
 (``stiwatch.sources.registry``), and dbt staging reads the union of all parts with these columns. Change a
-schema here, in ``dbt/models/staging/lake/_lake__sources.yml`` (tests/sources/test_registry.py compares
+schema here, in ``dbt/models/staging/lake/_lake__sources.yml`` (tests/sources/test_source_registry.py compares
 them) and in ARCHITECTURE.md together.
 """
 

@@ -31,8 +31,8 @@ class SourceSpec:
 
     - ``tables``: the lake tables, in the order the parts are written.
     - ``load_schemas``: returns lake table -> the Arrow schema its parts are written with (dbt staging
-      declares the same columns; tests/sources/test_registry.py ties the two). ``None`` for reference data
-      whose writer decides the shape (ROR, from the dump's JSON).
+      declares the same columns; tests/sources/test_source_registry.py ties the two). ``None`` for
+      reference data whose writer decides the shape (ROR, from the dump's JSON).
     - ``ingest_file``: parses one landing file into its parts of every table (``stiwatch.ingest``); ``None``
       for reference data, which has its own writer.
     - ``as_of_from_id``: the as-of date a snapshot id states beyond a leading ``YYYY-MM-DD`` (PATSTAT
