@@ -12,7 +12,7 @@ export AIRFLOW_HOME ?= $(CURDIR)/.airflow
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: setup run test lint format bench airflow clean
+.PHONY: setup run test test-fast lint format bench airflow clean
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: setup
 
 test: setup
 	$(BIN)/pytest
+
+# The edit-test loop: everything but the Airflow runs and the slow end-to-end tests (dbt builds of the
+# demo, DAG runs, the PostgreSQL scheduler deploy test), which carry the airflow / slow markers.
+test-fast: setup
+	$(BIN)/pytest -m "not airflow and not slow"
 
 lint: setup
 	$(BIN)/ruff check include dags tests

@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from stiwatch import lake
+from stiwatch import atomic_io, layout
 from stiwatch.config import Settings
+from stiwatch.dbt_runner import run_dbt
 from stiwatch.lake_schema import AFFILIATIONS, PUBLICATIONS
-from stiwatch.transform import run_dbt
 
 SNAPSHOT = "2026-01-01_countries"
 SOURCE_FILE = "rows.txt"
@@ -33,7 +33,7 @@ def _write_lake(lake_dir: Path, rows: list[dict]) -> None:
         ("affiliations", pa.Table.from_pylist(affiliations, schema=AFFILIATIONS)),
         ("publications", pa.Table.from_pylist(publications, schema=PUBLICATIONS)),
     ):
-        lake.write_parquet_atomic(data, lake.part_path(lake_dir, "wos", SNAPSHOT, table, SOURCE_FILE))
+        atomic_io.write_parquet_atomic(data, layout.part_path(lake_dir, "wos", SNAPSHOT, table, SOURCE_FILE))
     manifest = {
         "source": "wos",
         "snapshot_id": SNAPSHOT,
@@ -42,7 +42,7 @@ def _write_lake(lake_dir: Path, rows: list[dict]) -> None:
         "records": len(rows),
         "files": [{"path": SOURCE_FILE, "bytes": 1, "sha256": "0" * 64, "records": len(rows)}],
     }
-    lake.write_json_atomic(manifest, lake.snapshot_dir(lake_dir, "wos", SNAPSHOT) / "_manifest.json")
+    atomic_io.write_json_atomic(manifest, layout.snapshot_dir(lake_dir, "wos", SNAPSHOT) / "_manifest.json")
 
 
 def dbt_country_codes(rows: list[dict], workdir: Path) -> list[tuple[str, str]]:

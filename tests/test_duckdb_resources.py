@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from stiwatch.config import Settings, usable_cpus
+from stiwatch.dbt_runner import dbt_env
 from stiwatch.sources.openalex import reader
-from stiwatch.transform import dbt_env
 
 
 def test_defaults_are_3gb_and_every_usable_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,3 +51,13 @@ def test_bad_values_are_refused_with_the_variable_named(
     with pytest.raises(ValueError, match=message) as err:
         Settings.from_env()
     assert name in str(err.value)
+
+
+def test_the_parsers_read_the_variables_the_settings_document() -> None:
+    from dataclasses import fields
+
+    from stiwatch import duckdb_resources
+
+    env = {item.name: item.metadata["env"] for item in fields(Settings)}
+    assert env["duckdb_memory_limit"] == duckdb_resources.MEMORY_LIMIT_ENV
+    assert env["duckdb_threads"] == duckdb_resources.THREADS_ENV

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stiwatch import lake, landing
+from stiwatch import atomic_io, landing
 
 
 def _make_snapshot(root: Path, source: str, snapshot_id: str, files: dict[str, bytes]) -> Path:
@@ -121,7 +121,7 @@ def test_invalid_snapshot_id_is_rejected_with_advice(tmp_path: Path) -> None:
 
 def test_atomic_write_leaves_no_partial_file_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "t" / "x.json"
-    with pytest.raises(RuntimeError), lake.atomic_path(target) as tmp:
+    with pytest.raises(RuntimeError), atomic_io.atomic_path(target) as tmp:
         tmp.write_text("half")
         raise RuntimeError("boom")
     assert not target.exists()

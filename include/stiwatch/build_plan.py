@@ -20,8 +20,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from stiwatch.config import DBT_PROJECT_DIR, Settings
-from stiwatch.lake import write_json_atomic
+from stiwatch.atomic_io import write_json_atomic
+from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,6 @@ DBT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
 # Keys of lake/institutions/_manifest.json that change how an already seen string resolves (the ROR dump
 # and the curated seeds); its count of strings grows with every WoS snapshot and is left out on purpose.
 INSTITUTION_KEYS = ("registry_id", "alias_seed_sha256", "abbreviation_seed_sha256")
-# Reference data, not a counted source (dbt leaves it out too, macros/lake/lake_manifests.sql).
-NOT_COUNTED = {"ror", "institutions"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def deliveries(lake_dir: Path) -> dict[str, list[str]]:
     keyed: dict[str, list[tuple[str, str, str]]] = {}
     for manifest_path in lake_dir.glob("*/snapshot=*/_manifest.json"):
         source = manifest_path.parent.parent.name
-        if source in NOT_COUNTED:
+        if source not in SOURCES:  # reference data (ROR): dbt leaves it out too (lake_manifests.sql)
             continue
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         key = (str(manifest["as_of"]), str(manifest["snapshot_id"]), str(manifest.get("ingested_at", "")))

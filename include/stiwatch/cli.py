@@ -150,7 +150,7 @@ def _cmd_report(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def _cmd_dbt_docs(settings: Settings, _: argparse.Namespace) -> None:
-    from stiwatch.publish import generate_dbt_docs
+    from stiwatch.dbt_docs import generate_dbt_docs
 
     print(f"dbt docs: {generate_dbt_docs(settings)}")
 

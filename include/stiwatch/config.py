@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from pathlib import Path
+from typing import Any
+
+from stiwatch.duckdb_resources import DEFAULT_MEMORY_LIMIT, usable_cpus
+from stiwatch.sources.registry import COUNTED_SOURCES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
@@ -18,7 +22,8 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 # each quality run): the model and its staging view, with their tests.
 DQ_RESULTS_SELECTION = "+dq_results"
 
-SOURCES = ("wos", "openalex", "patstat")
+# The sources ingested and counted (stiwatch.sources.registry; ROR is reference data, not listed).
+SOURCES = COUNTED_SOURCES
 
 # The brief's big-data-related OpenAlex subfields (AI, computer vision, networks, signal processing,
 # information systems) from 2011 on; override with STIWATCH_OPENALEX_FILTER.
@@ -81,50 +86,169 @@ def _env_scope_filter(name: str, default: str) -> str:
     raise ValueError(f"{name}={raw!r} is not one of {', '.join(SCOPE_FILTER_CHOICES)} (or true/false)")
 
 
-def usable_cpus() -> int:
-    """CPUs this process may run on (its affinity mask, e.g. a container's share), not the host's count."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+def setting(env: str, doc: str, default: Any = MISSING, *, shown: str | None = None, **kwargs: Any) -> Any:
+    """A ``Settings`` field with its environment variable and meaning, rendered into the settings table of
+    README.md by ``stiwatch.settings_doc`` (``shown``: the default as documented, when it is not a value)."""
+    return field(default=default, metadata={"env": env, "doc": doc, "shown": shown}, **kwargs)
 
 
 @dataclass(frozen=True)
 class Settings:
     """Where data lives and how it is counted. Build with ``Settings.from_env()``."""
 
-    data_dir: Path
-    warehouse_path: Path
-    openalex_base_url: str = "https://api.openalex.org"
-    openalex_mailto: str | None = None
-    openalex_api_key: str | None = field(default=None, repr=False)
-    openalex_filter: str = DEFAULT_OPENALEX_FILTER
-    first_year: int = 2011
-    cn_includes_hk_mo: bool = True
-    serving_keep_releases: int = 3
-    # States per source counted in the marts (dbt var keep_snapshots); the lake keeps every delivery.
-    keep_snapshots: int = 3
-    include_utility_models: bool = False
-    impute_patent_countries: bool = False
-    scope_filter: str = "per_source"
-    scope_version: str = "v1"
+    # No default value (from_env derives both): ruff cannot see that setting() returns a field.
+    data_dir: Path = setting(  # noqa: RUF009
+        "STIWATCH_DATA_DIR",
+        "data root: `landing/`, `lake/`, `quality/` (findings per run), `warehouse.duckdb`, `serving/`, "
+        "`reports/`",
+        shown="`data/` (relative to the current directory, made absolute)",
+    )
+    warehouse_path: Path = setting(  # noqa: RUF009
+        "STIWATCH_WAREHOUSE",
+        "the DuckDB file dbt writes (dbt is its only writer)",
+        shown="`$STIWATCH_DATA_DIR/warehouse.duckdb`",
+    )
+    openalex_base_url: str = setting(
+        "STIWATCH_OPENALEX_BASE_URL",
+        "OpenAlex API root (tests point it at a local server)",
+        "https://api.openalex.org",
+    )
+    openalex_mailto: str | None = setting(
+        "STIWATCH_OPENALEX_MAILTO", "e-mail for OpenAlex's polite pool", None
+    )
+    openalex_api_key: str | None = setting(
+        "STIWATCH_OPENALEX_API_KEY",
+        "OpenAlex API key (secret: set it in the environment only)",
+        None,
+        repr=False,
+    )
+    openalex_filter: str = setting(
+        "STIWATCH_OPENALEX_FILTER",
+        "OpenAlex `filter` of an API pull (the brief's big-data-related subfields from 2011 on); read by "
+        "`stiwatch.sources.openalex.client.scope_filter()`",
+        DEFAULT_OPENALEX_FILTER,
+    )
+    first_year: int = setting(
+        "STIWATCH_FIRST_YEAR", "dbt var `first_year`: first publication year in the marts", 2011
+    )
+    cn_includes_hk_mo: bool = setting(
+        "STIWATCH_CN_INCLUDES_HK_MO",
+        "dbt var `cn_includes_hk_mo`: count Hong Kong and Macau as China (CWTS Leiden convention)",
+        True,
+    )
+    serving_keep_releases: int = setting(
+        "STIWATCH_SERVING_KEEP_RELEASES",
+        "serving releases kept on disk, the current one included (BI tools still connected to an older "
+        "one keep reading it)",
+        3,
+    )
+    keep_snapshots: int = setting(
+        "STIWATCH_KEEP_SNAPSHOTS",
+        "dbt var `keep_snapshots`: the newest states per source counted in the marts "
+        "(`stg_lake__snapshots.is_kept`); the lake keeps every delivery",
+        3,
+    )
+    include_utility_models: bool = setting(
+        "STIWATCH_INCLUDE_UTILITY_MODELS",
+        "dbt var `include_utility_models`: count PATSTAT utility models next to inventions",
+        False,
+    )
+    impute_patent_countries: bool = setting(
+        "STIWATCH_IMPUTE_PATENT_COUNTRIES",
+        "dbt var `patstat_impute_countries`: fill a missing applicant or inventor country from the same "
+        "person (psn_id, then han_id) in other applications, labelled imputed",
+        False,
+    )
+    scope_filter: str = setting(
+        "STIWATCH_SCOPE_FILTER",
+        "dbt var `scope_filter`: `per_source` drops out-of-scope publications of the sources in var "
+        "`scope_filtered_sources` (`[openalex]`: unscoped snapshots; WoS exports are scoped by their query), "
+        "`on` of every source, `off` of none; `true`/`false` read as `on`/`off`",
+        "per_source",
+    )
+    scope_version: str = setting(
+        "STIWATCH_SCOPE_VERSION",
+        "dbt var `scope_version`: the rows of seeds `scope_categories` / `scope_keywords` defining the scope",
+        "v1",
+    )
     # Completeness of years (METHOD.md "Completeness", dbt model int_year_completeness).
-    completeness_ratio: float = 0.9
-    completeness_noise_sigmas: float = 2.0
-    cross_edition_ratio: float = 0.95
-    patstat_lag_years: int = 2
+    completeness_ratio: float = setting(
+        "STIWATCH_COMPLETENESS_RATIO",
+        "dbt var `completeness_ratio`: a year below this share of its expected count (mean of the three "
+        "previous non-provisional years) is incomplete, when the gap also exceeds chance",
+        0.9,
+    )
+    completeness_noise_sigmas: float = setting(
+        "STIWATCH_COMPLETENESS_NOISE_SIGMAS",
+        "dbt var `completeness_noise_sigmas`: the gap must exceed this many sqrt(expected) (chance "
+        "variation of a count)",
+        2.0,
+    )
+    cross_edition_ratio: float = setting(
+        "STIWATCH_CROSS_EDITION_RATIO",
+        "dbt var `cross_edition_ratio`: a year of an older snapshot below this share of the newest "
+        "snapshot's count is incomplete",
+        0.95,
+    )
+    patstat_lag_years: int = setting(
+        "STIWATCH_PATSTAT_LAG_YEARS",
+        "dbt var `patstat_lag_years`: PATSTAT filing years >= as-of year - this are provisional "
+        "(2023 Autumn: 2021, 2022)",
+        2,
+    )
     # Publication-side quality warnings (stiwatch.quality): the largest acceptable share per year.
-    dq_max_share_without_addresses: float = 0.05
-    dq_max_share_unmapped_countries: float = 0.02
-    dq_max_share_openalex_without_country: float = 0.25
-    dq_max_share_out_of_scope: float = 0.5
-    dq_min_institution_resolution: float = 0.5
+    dq_max_share_without_addresses: float = setting(
+        "STIWATCH_DQ_MAX_SHARE_WITHOUT_ADDRESSES",
+        "quality warning: WoS records without addresses per year",
+        0.05,
+    )
+    dq_max_share_unmapped_countries: float = setting(
+        "STIWATCH_DQ_MAX_SHARE_UNMAPPED_COUNTRIES",
+        "quality warning: WoS addresses with an unmapped country string per year",
+        0.02,
+    )
+    dq_max_share_openalex_without_country: float = setting(
+        "STIWATCH_DQ_MAX_SHARE_OPENALEX_WITHOUT_COUNTRY",
+        "quality warning: OpenAlex works without any institution country per year",
+        0.25,
+    )
+    dq_max_share_out_of_scope: float = setting(
+        "STIWATCH_DQ_MAX_SHARE_OUT_OF_SCOPE",
+        "quality warning: records dropped by the scope filter per year",
+        0.5,
+    )
+    dq_min_institution_resolution: float = setting(
+        "STIWATCH_DQ_MIN_INSTITUTION_RESOLUTION",
+        "quality warning: share of affiliations resolved to a known institution",
+        0.5,
+    )
     # Ingest work items (stiwatch.ingest.plan_groups): bytes of landing files per mapped task, and how many
     # such tasks one DAG run runs at once (read when the DAG is parsed).
-    ingest_task_bytes: int = 2_000_000_000
-    ingest_parallelism: int = 2
+    ingest_task_bytes: int = setting(
+        "STIWATCH_INGEST_TASK_BYTES",
+        "`ingest.plan_groups`: landing bytes per mapped ingest task (files never split, groups never span "
+        "snapshots; a larger file is a task alone), so a 400 GB OpenAlex snapshot makes about 200 tasks",
+        2_000_000_000,
+    )
+    ingest_parallelism: int = setting(
+        "STIWATCH_INGEST_PARALLELISM",
+        "ingest tasks one DAG run runs at once (`max_active_tis_per_dagrun`, read when the DAG is parsed); "
+        "also the least number of groups per snapshot (when it has that many files)",
+        2,
+    )
     # Resources of every DuckDB database the pipeline opens (dbt's warehouse, the OpenAlex ingest).
-    duckdb_memory_limit: str = "3GB"
-    duckdb_threads: int = field(default_factory=usable_cpus)
+    duckdb_memory_limit: str = setting(
+        "STIWATCH_DUCKDB_MEMORY_LIMIT",
+        "`memory_limit` of every DuckDB database the pipeline opens (dbt's warehouse, the OpenAlex ingest), "
+        "e.g. `3GB` or `512MB`",
+        "3GB",
+    )
+    duckdb_threads: int = setting(
+        "STIWATCH_DUCKDB_THREADS",
+        "`threads` of every DuckDB database the pipeline opens",
+        shown="the CPUs this process may use",
+        default_factory=usable_cpus,
+    )
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -160,7 +284,8 @@ class Settings:
             dq_min_institution_resolution=_env_float("STIWATCH_DQ_MIN_INSTITUTION_RESOLUTION", 0.5),
             ingest_task_bytes=_env_int("STIWATCH_INGEST_TASK_BYTES", 2_000_000_000),
             ingest_parallelism=_env_int("STIWATCH_INGEST_PARALLELISM", 2),
-            duckdb_memory_limit=os.environ.get("STIWATCH_DUCKDB_MEMORY_LIMIT", "").strip() or "3GB",
+            duckdb_memory_limit=os.environ.get("STIWATCH_DUCKDB_MEMORY_LIMIT", "").strip()
+            or DEFAULT_MEMORY_LIMIT,
             duckdb_threads=_env_int("STIWATCH_DUCKDB_THREADS", usable_cpus()),
         )
 
@@ -217,6 +342,8 @@ class Settings:
         """
         return {
             "lake_dir": str(self.lake_dir),
+            # The manifests dbt counts (macros/lake/lake_manifests.sql); reference data such as ROR is not.
+            "counted_sources": list(SOURCES),
             "quality_results_dir": str(self.quality_results_dir),
             "first_year": self.first_year,
             "keep_snapshots": self.keep_snapshots,

@@ -9,38 +9,25 @@ friendly, no hidden local state), so any executor can run them.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from stiwatch import landing
 from stiwatch.config import Settings
 from stiwatch.progress import Progress, track
+from stiwatch.sources.registry import counted_spec
+from stiwatch.sources.spec import SourceSpec
 
 log = logging.getLogger(__name__)
 
 
-class SourceParser(Protocol):
-    def ingest_file(self, path: Path, relative_path: str, snapshot_id: str, lake_dir: Path) -> dict[str, Any]:
-        """Parse one landing file into the lake tables; return its manifest fields (records, format, ...)."""
-
-
-PARSERS = {
-    "wos": "stiwatch.sources.wos",
-    "openalex": "stiwatch.sources.openalex",
-    "patstat": "stiwatch.sources.patstat",
-}
-
-
-def parser_for(source: str) -> SourceParser:
-    try:
-        return importlib.import_module(PARSERS[source])  # type: ignore[return-value]
-    except KeyError:
-        raise ValueError(f"unknown source {source!r}; expected one of {sorted(PARSERS)}") from None
+def parser_for(source: str) -> SourceSpec:
+    """The spec of a source this module parses (its ``ingest_file``); ROR, reference data, has its own
+    writer. A ValueError names the known sources."""
+    return counted_spec(source)
 
 
 def plan(settings: Settings, source: str, force: bool = False) -> list[dict[str, Any]]:

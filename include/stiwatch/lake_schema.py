@@ -1,7 +1,9 @@
-"""The Arrow schemas of the shared lake tables (docs/ARCHITECTURE.md, "Lake tables").
+"""The Arrow schemas of the lake tables WoS and OpenAlex share (docs/ARCHITECTURE.md, "Lake tables").
 
-Defined once so every source writes the same column names and types; dbt staging reads the union of all
-parts with these columns. Change a schema here and in ARCHITECTURE.md together.
+Defined once so both sources write the same column names and types; their ``SPEC``s reference them
+(``stiwatch.sources.registry``), and dbt staging reads the union of all parts with these columns. Change a
+schema here, in ``dbt/models/staging/lake/_lake__sources.yml`` (tests/sources/test_source_registry.py compares
+them) and in ARCHITECTURE.md together.
 """
 
 from __future__ import annotations

@@ -22,18 +22,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from stiwatch import lake
+from stiwatch import atomic_io, layout
 from stiwatch.errors import DataError
+from stiwatch.layout import SNAPSHOT_META
+from stiwatch.sources.registry import SPECS
 
 SNAPSHOT_ID_RE = re.compile(r"^[A-Za-z0-9_.=-]+$")
 _LEADING_DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
-SNAPSHOT_META = "_snapshot.json"
 PULL_STATE = "_pull_state.json"
 PULL_COMPLETE = "_PULL_COMPLETE"
 FULL, DELTA = "full", "delta"
-# Only OpenAlex delivers increments (API pulls, new updated_date= partitions); a WoS export or a PATSTAT
-# edition is always a whole corpus.
-DELTA_SOURCES = frozenset({"openalex"})
+# Sources whose deliveries may be increments (SourceSpec.supports_deltas); the others are whole corpora.
+DELTA_SOURCES = frozenset(name for name, spec in SPECS.items() if spec.supports_deltas)
 
 
 class LandingError(DataError):
@@ -98,21 +98,16 @@ def take_fingerprint(path: Path) -> Fingerprint:
 
 
 def _as_of_from_id(source: str, snapshot_id: str) -> date | None:
-    """The as-of date a snapshot id itself states: a leading ``YYYY-MM-DD``, or a PATSTAT edition name."""
+    """The as-of date a snapshot id itself states: a leading ``YYYY-MM-DD``, else the source's own naming
+    rule (``SourceSpec.as_of_from_id``: PATSTAT edition names)."""
     match = _LEADING_DATE_RE.match(snapshot_id)
     if match:
         try:
             return date.fromisoformat(match.group(1))
         except ValueError:
             return None
-    if source == "patstat":
-        from stiwatch.sources.patstat.edition import edition_as_of  # PATSTAT's naming rule lives there
-
-        try:
-            return edition_as_of(snapshot_id)
-        except ValueError:
-            return None
-    return None
+    spec = SPECS.get(source)
+    return spec.as_of_from_id(snapshot_id) if spec is not None else None
 
 
 def _read_meta(path: Path) -> dict[str, Any] | None:
@@ -194,7 +189,7 @@ def list_snapshots(landing_dir: Path, source: str) -> list[Snapshot]:
 
 
 def manifest_path(lake_dir: Path, source: str, snapshot_id: str) -> Path:
-    return lake.snapshot_dir(lake_dir, source, snapshot_id) / "_manifest.json"
+    return layout.snapshot_dir(lake_dir, source, snapshot_id) / "_manifest.json"
 
 
 def read_manifest(lake_dir: Path, source: str, snapshot_id: str) -> dict[str, Any] | None:
@@ -321,7 +316,7 @@ def check_unchanged(lake_dir: Path, snapshot: Snapshot, manifest: dict[str, Any]
             entry["mtime_ns"] = now.mtime_ns
             restamped = True
     if restamped:
-        lake.write_json_atomic(manifest, manifest_path(lake_dir, snapshot.source, snapshot.snapshot_id))
+        atomic_io.write_json_atomic(manifest, manifest_path(lake_dir, snapshot.source, snapshot.snapshot_id))
 
 
 def differences(snapshot: Snapshot, manifest: dict[str, Any]) -> list[str]:
@@ -377,4 +372,6 @@ def write_manifest(lake_dir: Path, snapshot: Snapshot, file_entries: list[dict[s
         "snapshot_json": take_fingerprint(meta).as_entry() if meta.is_file() else None,
         "files": entries,
     }
-    return lake.write_json_atomic(payload, manifest_path(lake_dir, snapshot.source, snapshot.snapshot_id))
+    return atomic_io.write_json_atomic(
+        payload, manifest_path(lake_dir, snapshot.source, snapshot.snapshot_id)
+    )

@@ -146,14 +146,14 @@ def test_a_critical_quality_failure_blocks_publishing(refreshed: tuple[dict[str,
     """A bad part file slips into the lake: the refresh fails at quality_check, nothing is published."""
     import pyarrow as pa
 
-    from stiwatch import lake
+    from stiwatch import atomic_io
     from stiwatch.lake_schema import PUBLICATIONS
 
     env, data, _ = refreshed
     release_before = (data / "serving" / "current").resolve()
     snapshot = data / "lake" / "wos" / f"snapshot={SNAPSHOT_IDS['wos']}"
     row = {name: None for name in PUBLICATIONS.names} | {"snapshot_id": SNAPSHOT_IDS["wos"], "record_seq": 1}
-    lake.write_parquet_atomic(
+    atomic_io.write_parquet_atomic(
         pa.Table.from_pylist([row], schema=PUBLICATIONS), snapshot / "publications" / "part-planted.parquet"
     )
     os.utime(snapshot / "_manifest.json")  # the lake changed after the release: the transform must run

@@ -1,8 +1,8 @@
 """Hand-made lake snapshots for the dbt tests, in the exact lake layout of docs/ARCHITECTURE.md.
 
 The rows are small enough to count by hand; test_marts.py holds the expected values with the arithmetic.
-Parts are written with stiwatch.lake (same paths and atomic writes as the ingest); manifests are written
-by hand in the manifest format, with one part deliberately left out of its manifest.
+Parts are written with stiwatch.layout and stiwatch.atomic_io (same paths and atomic writes as the ingest);
+manifests are written by hand in the manifest format, with one part deliberately left out of its manifest.
 """
 
 from __future__ import annotations
@@ -13,13 +13,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from stiwatch import lake
+from stiwatch import atomic_io, layout
 from stiwatch.lake_schema import AFFILIATIONS, CATEGORIES, PUBLICATIONS
-
-# merged_ids (OpenAlex only) has no schema in stiwatch.lake_schema; columns as in docs/ARCHITECTURE.md.
-MERGED_IDS = pa.schema(
-    [("snapshot_id", pa.string()), ("record_id", pa.string()), ("merge_into_id", pa.string())]
-)
+from stiwatch.sources.openalex.merged import MERGED_IDS_SCHEMA as MERGED_IDS
 
 
 @dataclass(frozen=True)
@@ -136,15 +132,17 @@ def write_file_parts(
 ) -> None:
     """The parts one landing file produces in every lake table (what the ingest writes per file)."""
     for table, data in _file_tables(snapshot_id, source_file, records, source).items():
-        lake.write_parquet_atomic(data, lake.part_path(lake_dir, source, snapshot_id, table, source_file))
+        atomic_io.write_parquet_atomic(
+            data, layout.part_path(lake_dir, source, snapshot_id, table, source_file)
+        )
 
 
 def write_merged_ids(
     lake_dir: Path, snapshot_id: str, source_file: str, pairs: list[tuple[str, str]]
 ) -> None:
     rows = [{"snapshot_id": snapshot_id, "record_id": old, "merge_into_id": new} for old, new in pairs]
-    path = lake.part_path(lake_dir, "openalex", snapshot_id, "merged_ids", source_file)
-    lake.write_parquet_atomic(pa.Table.from_pylist(rows, schema=MERGED_IDS), path)
+    path = layout.part_path(lake_dir, "openalex", snapshot_id, "merged_ids", source_file)
+    atomic_io.write_parquet_atomic(pa.Table.from_pylist(rows, schema=MERGED_IDS), path)
 
 
 def write_manifest(
@@ -182,4 +180,6 @@ def write_manifest(
         "records": sum(files.values()),
         "files": entries,
     }
-    lake.write_json_atomic(payload, lake.snapshot_dir(lake_dir, source, snapshot_id) / "_manifest.json")
+    atomic_io.write_json_atomic(
+        payload, layout.snapshot_dir(lake_dir, source, snapshot_id) / "_manifest.json"
+    )

@@ -18,7 +18,7 @@ import pytest
 from lake_fixtures import Address, Record, write_file_parts, write_manifest
 from test_marts import run_dbt
 
-from stiwatch import lake
+from stiwatch import atomic_io, layout
 from stiwatch.config import Settings
 from stiwatch.institutions.resolve import matches_path, resolve_institutions
 
@@ -50,7 +50,7 @@ def _write_lake(lake_dir: Path) -> None:
     ]
     write_file_parts(lake_dir, "wos", SNAPSHOT, "export_1.txt", records)
     # The fixture names organisations "Org <seq> of <record>": put the real strings in their place.
-    part = lake.part_path(lake_dir, "wos", SNAPSHOT, "affiliations", "export_1.txt")
+    part = layout.part_path(lake_dir, "wos", SNAPSHOT, "affiliations", "export_1.txt")
     table = pq.read_table(part)
     keys = zip(
         table.column("record_id").to_pylist(), table.column("affiliation_seq").to_pylist(), strict=True
@@ -58,7 +58,7 @@ def _write_lake(lake_dir: Path) -> None:
     named = table.set_column(
         table.schema.get_field_index("organisation"), "organisation", [[ORGANISATIONS[k] for k in keys]]
     )
-    lake.write_parquet_atomic(named, part)
+    atomic_io.write_parquet_atomic(named, part)
     write_manifest(lake_dir, "wos", SNAPSHOT, "2024-01-15", {"export_1.txt": 4})
 
 

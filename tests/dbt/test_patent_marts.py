@@ -21,10 +21,10 @@ import pytest
 
 from stiwatch import landing
 from stiwatch.config import DBT_PROJECT_DIR, Settings
+from stiwatch.dbt_runner import dbt_env
 from stiwatch.demo.patstat import generate_edition
 from stiwatch.executables import venv_executable
 from stiwatch.sources.patstat import ingest_file
-from stiwatch.transform import dbt_env
 
 EU27_AC = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",

@@ -30,7 +30,7 @@ from lake_fixtures import Address, Record, write_file_parts, write_manifest, wri
 
 from stiwatch import build_plan
 from stiwatch.config import DBT_PROJECT_DIR, Settings
-from stiwatch.transform import run_dbt
+from stiwatch.dbt_runner import run_dbt
 from warehouse_compare import assert_same_marts, mart_tables
 
 CN, DE, FR, US = (Address(c, c) for c in ("CN", "DE", "FR", "US"))

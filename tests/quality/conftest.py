@@ -10,9 +10,9 @@ import pytest
 
 from stiwatch import landing
 from stiwatch.config import Settings
+from stiwatch.dbt_runner import run_dbt
 from stiwatch.demo.patstat import generate_edition
 from stiwatch.sources.patstat import ingest_file
-from stiwatch.transform import run_dbt
 
 EDITION = "2023_autumn"
 N_FAMILIES = 3000

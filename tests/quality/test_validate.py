@@ -20,11 +20,11 @@ import pyarrow as pa
 import pytest
 
 from stiwatch.config import Settings
+from stiwatch.dbt_runner import run_dbt
 from stiwatch.publish import publish
 from stiwatch.quality import Finding, QualityGateError, QualityResult, raise_if_critical, validate
 from stiwatch.quality.results import build_dq_results, write_results
 from stiwatch.sources.patstat.schema import lake_schema
-from stiwatch.transform import run_dbt
 
 from .conftest import EDITION
 

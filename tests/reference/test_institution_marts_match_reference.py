@@ -17,8 +17,8 @@ import pytest
 
 from stiwatch import ingest
 from stiwatch.config import Settings
+from stiwatch.dbt_runner import run_dbt
 from stiwatch.institutions.resolve import matches_path, resolve_institutions
-from stiwatch.transform import run_dbt
 
 from .institutions import top_eu_institutions, uk_share, wos_institution_papers
 

@@ -18,7 +18,7 @@ import pytest
 
 from stiwatch import ingest
 from stiwatch.config import SEEDS_DIR, Settings
-from stiwatch.transform import run_dbt
+from stiwatch.dbt_runner import run_dbt
 
 from .bibliometrics import field_shares, openalex_papers, pair_output, region_output, wos_papers
 

@@ -22,7 +22,7 @@ import pytest
 
 from stiwatch import build_plan, ingest, landing
 from stiwatch.config import Settings
-from stiwatch.transform import build_warehouse, run_dbt
+from stiwatch.dbt_runner import build_warehouse, run_dbt
 from warehouse_compare import assert_same_marts, query
 
 from .bibliometrics import Paper, openalex_papers, pair_output, region_output

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from stiwatch import ingest, lake, landing
+from stiwatch import ingest, landing, layout
 from stiwatch.config import Settings
 from stiwatch.sources.openalex import OpenAlexFormatError, ingest_file
 
@@ -34,7 +34,7 @@ def gzip_to(source: Path, target: Path) -> Path:
 
 
 def table(lake_dir: Path, name: str, rel: str, columns: str = "*", order: str = "ALL") -> list[tuple]:
-    path = lake.part_path(lake_dir, "openalex", SNAPSHOT, name, rel)
+    path = layout.part_path(lake_dir, "openalex", SNAPSHOT, name, rel)
     return duckdb.execute(
         f"SELECT {columns} FROM read_parquet(?, hive_partitioning = false) ORDER BY {order}", [str(path)]
     ).fetchall()
@@ -120,7 +120,7 @@ def test_every_table_gets_a_typed_part_even_when_empty(tmp_path: Path) -> None:
         "merged_ids": {"record_id": "VARCHAR", "merge_into_id": "VARCHAR"},
     }
     for name, types in expected_types.items():
-        path = str(lake.part_path(lake_dir, "openalex", SNAPSHOT, name, rel))
+        path = str(layout.part_path(lake_dir, "openalex", SNAPSHOT, name, rel))
         schema = dict(
             duckdb.execute(
                 "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [path]
@@ -213,6 +213,6 @@ def test_ingest_source_publishes_a_snapshot_with_all_formats(settings: Settings)
         "merged_ids/works/2024-08-01.csv.gz": ("openalex_merged_ids", 2),
         "page.json": ("openalex_api_page", 1),
     }
-    snapshot_dir = lake.snapshot_dir(settings.lake_dir, "openalex", SNAPSHOT)
+    snapshot_dir = layout.snapshot_dir(settings.lake_dir, "openalex", SNAPSHOT)
     for name in TABLES:
         assert len(list((snapshot_dir / name).glob("part-*.parquet"))) == 3, name

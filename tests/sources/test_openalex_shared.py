@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from stiwatch import lake
+from stiwatch import layout
 from stiwatch.sources.openalex import OpenAlexFormatError, ingest_file
 
 pytestmark = pytest.mark.shared
@@ -107,7 +107,7 @@ def ingested(work_files: dict[str, Path], tmp_path_factory: pytest.TempPathFacto
 
 
 def part(lake_dir: Path, table: str, rel: str) -> str:
-    return str(lake.part_path(lake_dir, "openalex", SNAPSHOT, table, rel))
+    return str(layout.part_path(lake_dir, "openalex", SNAPSHOT, table, rel))
 
 
 def rows(lake_dir: Path, table: str, rel: str, where: str = "TRUE", order: str = "ALL") -> list[tuple]:

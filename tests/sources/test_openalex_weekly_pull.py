@@ -23,8 +23,8 @@ from reference.bibliometrics import openalex_papers, pair_output, region_output
 from reference.openalex_deliveries import fold, moved, without_authorship, works_by_id, write_api_page
 from stiwatch import build_plan, ingest, landing
 from stiwatch.config import Settings
+from stiwatch.dbt_runner import build_warehouse
 from stiwatch.sources.openalex.client import pull_incremental
-from stiwatch.transform import build_warehouse
 from warehouse_compare import query
 
 FIRST_YEAR = 1990

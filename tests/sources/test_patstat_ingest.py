@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from stiwatch import lake
+from stiwatch import layout
 from stiwatch.sources.patstat import edition_as_of, ingest_file
 from stiwatch.sources.patstat.files import PatstatFileError
 from stiwatch.sources.patstat.schema import LAKE_COLUMNS, SCHEMA_COLUMNS
@@ -39,7 +39,7 @@ def _tls201(values: dict[str, str]) -> str:
 
 
 def _read(lake_dir: Path, table: str, relative: str) -> list[dict]:
-    return pq.read_table(lake.part_path(lake_dir, "patstat", EDITION, table, relative)).to_pylist()
+    return pq.read_table(layout.part_path(lake_dir, "patstat", EDITION, table, relative)).to_pylist()
 
 
 def test_every_schema_column_is_accepted(tmp_path: Path) -> None:

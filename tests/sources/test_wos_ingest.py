@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dbt_country_codes import dbt_country_codes
-from stiwatch import lake, lake_schema
+from stiwatch import lake_schema, layout
 from stiwatch.config import Settings
 from stiwatch.ingest import ingest_source
 from stiwatch.landing import read_manifest
@@ -70,7 +70,7 @@ def _ingest(path: Path, lake_dir: Path) -> dict:
 
 
 def _rows(lake_dir: Path, table: str, name: str) -> list[dict]:
-    return pq.read_table(lake.part_path(lake_dir, "wos", SNAPSHOT, table, name)).to_pylist()
+    return pq.read_table(layout.part_path(lake_dir, "wos", SNAPSHOT, table, name)).to_pylist()
 
 
 def test_tab_export_rows(tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_lake_parts_have_the_contract_schemas(tmp_path: Path) -> None:
     path = _write_tab(tmp_path / "savedrecs.txt", TAB_ROWS)
     _ingest(path, tmp_path / "lake")
     for table, schema in lake_schema.TABLES.items():
-        part = lake.part_path(tmp_path / "lake", "wos", SNAPSHOT, table, path.name)
+        part = layout.part_path(tmp_path / "lake", "wos", SNAPSHOT, table, path.name)
         assert pq.read_schema(part).equals(schema), table
 
 

@@ -15,7 +15,7 @@ import pytest
 from dbt_country_codes import dbt_country_codes
 from reference.provenance import OLD_US_ADDRESS_PAIRS
 from reference.provenance import PROVENANCE_PAIRS as PAIRS
-from stiwatch import lake, lake_schema
+from stiwatch import lake_schema, layout
 from stiwatch.config import SEEDS_DIR
 from stiwatch.sources.wos import ingest_file
 from stiwatch.sources.wos.countries import address_country, default_lookup
@@ -98,7 +98,7 @@ def coded(ingested, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str,
 
 
 def _rows(lake_dir: Path, table: str, name: str) -> list[dict]:
-    return pq.read_table(lake.part_path(lake_dir, "wos", SNAPSHOT, table, name)).to_pylist()
+    return pq.read_table(layout.part_path(lake_dir, "wos", SNAPSHOT, table, name)).to_pylist()
 
 
 def _with_codes(affs: list[dict], coded: dict) -> list[dict]:

@@ -28,6 +28,14 @@
 {% endmacro %}
 
 
+{% macro counted_sources_list() -%}
+    {#- The counted sources as SQL string literals, e.g. 'wos', 'openalex', 'patstat'. -#}
+    {%- for name in var('counted_sources') -%}
+        '{{ name | replace("'", "''") }}'{{ ", " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+
 {% macro lake_manifests() %}
     {#- One row per published snapshot (every source). -#}
     {%- set declared = source('lake', 'manifests') -%}  {#- registers the lineage; not rendered -#}
@@ -73,8 +81,8 @@
     {#-
         An explicit schema: keys we do not use (unknown_country_strings, ...) are ignored; a key missing
         from an older manifest (kind, base) reads as NULL (stg_lake__snapshots treats it as a full delivery).
-        lake/ror/snapshot=<dump_id>/ holds the ROR registry (reference data for the institution step, no
-        as-of date, nothing to count): its manifests are left out.
+        Only the counted sources (var counted_sources, from stiwatch.sources.registry): lake/ror/ holds the
+        ROR registry (reference data for the institution step, no as-of date, nothing to count).
     -#}
     (select * from read_json('{{ pattern }}', format = 'auto', columns = {
         source: 'varchar',
@@ -85,7 +93,7 @@
         kind: 'varchar',
         base: 'varchar',
         files: 'struct(path varchar, bytes bigint, sha256 varchar, records bigint, format varchar)[]'
-    }) where source <> 'ror')
+    }) where source in ({{ stiwatch.counted_sources_list() }}))
 {%- endmacro %}
 
 {% macro duckdb__read_lake_manifests(pattern) %}

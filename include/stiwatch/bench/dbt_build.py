@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from stiwatch.config import Settings
-from stiwatch.transform import build_warehouse
+from stiwatch.dbt_runner import build_warehouse
 
 SLOWEST = 8
 

@@ -2,7 +2,7 @@
 nothing new through Airflow.
 
 Both take the real code paths: the delta is ingested by ``stiwatch.ingest`` and rebuilt by ``dbt build``
-through ``stiwatch.transform.build_warehouse`` (incremental, as every refresh after the first), and the
+through ``stiwatch.dbt_runner.build_warehouse`` (incremental, as every refresh after the first), and the
 empty refresh is ``stiwatch.orchestration.refresh.refresh``, every ingest DAG run by Airflow, in an
 Airflow home inside the benchmark's data root so the user's Airflow database is untouched.
 """

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from stiwatch.lake import write_json_atomic
+from stiwatch.atomic_io import write_json_atomic
 
 _MB = 1_000_000
 

@@ -31,11 +31,10 @@ from stiwatch.bench import refresh
 from stiwatch.bench.openalex_reference import pairs_per_year, works_parts
 from stiwatch.bench.rss import PeakRss
 from stiwatch.bench.sizes import decompressed_bytes
-from stiwatch.config import Settings, usable_cpus
+from stiwatch.config import SOURCES, Settings, usable_cpus
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("wos", "openalex", "patstat")
 _MB = 1_000_000
 
 

@@ -15,10 +15,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from stiwatch.config import usable_cpus
 from stiwatch.demo import openalex, patstat, wos
 from stiwatch.demo.files import staged_snapshot
 from stiwatch.demo.truth import truth_writer
+from stiwatch.duckdb_resources import usable_cpus
 
 log = logging.getLogger(__name__)
 

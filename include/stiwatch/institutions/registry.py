@@ -33,12 +33,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from stiwatch.lake import write_json_atomic, write_parquet_atomic
+from stiwatch.atomic_io import write_json_atomic, write_parquet_atomic
+from stiwatch.sources.ror import SPEC as ROR
 
 log = logging.getLogger(__name__)
 
-SOURCE = "ror"
-TABLES = ("organizations", "names", "successors")
+SOURCE = ROR.name
+TABLES = ROR.tables
 _ROR_ID = r"^https://ror\.org/0[a-z0-9]{6}[0-9]{2}$"
 _DUMP_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 _GZIP_MAGIC = b"\x1f\x8b"

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from stiwatch.atomic_io import write_json_atomic, write_parquet_atomic
 from stiwatch.config import Settings
 from stiwatch.institutions.aliases import ALIAS_SEED, load_aliases
 from stiwatch.institutions.matcher import Match, Matcher
@@ -34,7 +35,6 @@ from stiwatch.institutions.ror_landing import (
     publish_landed_dumps,
     read_registry,
 )
-from stiwatch.lake import write_json_atomic, write_parquet_atomic
 from stiwatch.sources.wos.countries import address_country, default_lookup
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 
 from stiwatch.config import Settings
 from stiwatch.institutions.registry import SOURCE, TABLES, Registry, load_ror, write_registry
-from stiwatch.lake import snapshot_dir
 from stiwatch.landing import Snapshot, list_snapshots
+from stiwatch.layout import snapshot_dir
 
 log = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from stiwatch import airflow_env
 from stiwatch.config import SOURCES, Settings
 from stiwatch.orchestration.dag_runner import RESULT_PREFIX
+from stiwatch.sources.registry import REFERENCE_SOURCES
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,8 @@ def transform_needed(settings: Settings) -> bool:
         return True
     inputs = [
         *settings.lake_dir.glob("*/snapshot=*/_manifest.json"),
-        *(settings.landing_dir / "ror").glob("*"),
+        # Reference data (ROR) is read from its landing folder by the transform's institution step.
+        *(path for source in REFERENCE_SOURCES for path in (settings.landing_dir / source).glob("*")),
     ]
     newest_input = max((p.stat().st_mtime for p in inputs), default=0.0)
     return newest_input > (release / RELEASE_FILE).stat().st_mtime

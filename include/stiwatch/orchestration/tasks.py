@@ -89,6 +89,6 @@ def build_figures_report(release_dir: str) -> str:
 
 
 def generate_dbt_docs() -> str:
-    from stiwatch.publish import generate_dbt_docs as generate
+    from stiwatch.dbt_docs import generate_dbt_docs as generate
 
     return str(generate(Settings.from_env()))

@@ -27,11 +27,11 @@ from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_SELECTION, SOURCES, Settings
+from stiwatch.dbt_runner import duckdb_resources_env
 from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
-from stiwatch.transform import duckdb_resources_env
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,8 @@ BI tools read ``serving/current/serving.duckdb`` or ``serving/current/parquet/<m
 file dbt writes. See ``layout`` for the folder structure.
 """
 
-from stiwatch.publish.dbt_docs import generate_dbt_docs
 from stiwatch.publish.layout import current_release
 from stiwatch.publish.publisher import publish
 from stiwatch.publish.release import PublishError
 
-__all__ = ["PublishError", "current_release", "generate_dbt_docs", "publish"]
+__all__ = ["PublishError", "current_release", "publish"]

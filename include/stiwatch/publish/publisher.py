@@ -12,8 +12,8 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from stiwatch.atomic_io import write_json_atomic
 from stiwatch.config import Settings
-from stiwatch.lake import write_json_atomic
 from stiwatch.publish.layout import (
     BUILDING_PREFIX,
     RELEASE_FILE,

@@ -15,18 +15,12 @@ from pathlib import Path
 import duckdb
 
 from stiwatch.config import Settings
+from stiwatch.sources.registry import COUNTED_SOURCES, SPECS
 
 log = logging.getLogger(__name__)
 
-# Lake tables per source (docs/ARCHITECTURE.md "Lake tables", "PATSTAT", "Institution resolution step").
-LAKE_TABLES: dict[str, tuple[str, ...]] = {
-    "wos": ("publications", "affiliations", "categories"),
-    "openalex": ("publications", "affiliations", "categories", "merged_ids"),
-    "patstat": (
-        "tls201_appln", "tls206_person", "tls207_pers_appln", "tls209_appln_ipc", "tls224_appln_cpc",
-        "tls230_appln_techn_field", "tls901_techn_field_ipc",
-    ),
-}  # fmt: skip
+# Lake tables per counted source (stiwatch.sources.registry; docs/ARCHITECTURE.md "Lake tables").
+LAKE_TABLES: dict[str, tuple[str, ...]] = {name: SPECS[name].tables for name in COUNTED_SOURCES}
 WAREHOUSE_PREFIXES = ("fct_", "dim_", "dq_")
 REFERENCE_SEEDS = ("regions", "wos_country_names")
 

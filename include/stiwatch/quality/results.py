@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from stiwatch.atomic_io import atomic_path
 from stiwatch.config import DQ_RESULTS_SELECTION, Settings
-from stiwatch.lake import atomic_path
 
 CRITICAL = "critical"
 WARNING = "warning"
@@ -124,6 +124,6 @@ def write_results(settings: Settings, result: QualityResult) -> Path:
 def build_dq_results(settings: Settings) -> None:
     """Have dbt rebuild ``dq_results`` from every run's file (the CLI; the transform DAG runs the same
     selection through Cosmos). Call it after ``write_results``, before publishing."""
-    from stiwatch.transform import run_dbt
+    from stiwatch.dbt_runner import run_dbt
 
     run_dbt(settings, "build", "--select", DQ_RESULTS_SELECTION)

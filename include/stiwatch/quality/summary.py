@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from stiwatch.atomic_io import atomic_path
 from stiwatch.config import Settings
-from stiwatch.lake import atomic_path
 from stiwatch.quality.context import report_dir
 from stiwatch.quality.results import CRITICAL, QualityResult
 

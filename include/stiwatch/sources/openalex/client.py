@@ -38,7 +38,7 @@ from typing import Any
 
 import requests
 
-from stiwatch import lake, landing
+from stiwatch import atomic_io, landing
 from stiwatch.config import Settings
 from stiwatch.progress import Progress, track
 
@@ -225,7 +225,7 @@ def _start_or_resume(
 
 
 def _write_page(folder: Path, page_no: int, body: bytes) -> None:
-    with lake.atomic_path(folder / f"page-{page_no:06d}.json.gz") as tmp:
+    with atomic_io.atomic_path(folder / f"page-{page_no:06d}.json.gz") as tmp:
         tmp.write_bytes(gzip.compress(body))
 
 
@@ -236,8 +236,8 @@ def _complete(folder: Path, state: PullState) -> None:
     meta["kind"] = landing.DELTA if state.from_updated_date else landing.FULL
     if state.from_updated_date and state.base:
         meta["base"] = state.base
-    lake.write_json_atomic(meta, folder / landing.SNAPSHOT_META)
-    with lake.atomic_path(folder / landing.PULL_COMPLETE) as tmp:
+    atomic_io.write_json_atomic(meta, folder / landing.SNAPSHOT_META)
+    with atomic_io.atomic_path(folder / landing.PULL_COMPLETE) as tmp:
         tmp.write_text(f"{state.pages_written} pages\n", encoding="utf-8")
 
 
@@ -287,7 +287,7 @@ def pull_works(
             body, page = fetcher.fetch(state.next_cursor, page_no)
             _write_page(folder, page_no, body)
             state = replace(state, next_cursor=page["meta"].get("next_cursor"), pages_written=page_no)
-            lake.write_json_atomic(asdict(state), folder / landing.PULL_STATE)
+            atomic_io.write_json_atomic(asdict(state), folder / landing.PULL_STATE)
             pages_this_run += 1
             _advance(progress, page, already_pulled=state.pages_written - pages_this_run)
             log.debug("OpenAlex pull %s: page %d (%d works)", snapshot_id, page_no, len(page["results"]))

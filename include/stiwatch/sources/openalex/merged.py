@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
-from stiwatch.sources.openalex.sniff import OpenAlexFormatError, Sniffed
+from stiwatch.sources.openalex.errors import OpenAlexFormatError
+from stiwatch.sources.openalex.sniff import Sniffed
 
 _SHORT_W_ID = "nullif(regexp_extract({column}, '(W\\d+)$', 1), '')"
 
@@ -32,6 +34,11 @@ _EMPTY_MERGED_ROWS_SQL = """
            NULL::VARCHAR AS record_id, NULL::VARCHAR AS merge_into_id
     WHERE FALSE
 """
+
+# The lake table merged_ids (written by COPY of MERGED_IDS_SQL, which casts to these types).
+MERGED_IDS_SCHEMA = pa.schema(
+    [("snapshot_id", pa.string()), ("record_id", pa.string()), ("merge_into_id", pa.string())]
+)
 
 MERGED_IDS_SQL = """
     SELECT $snapshot_id::VARCHAR AS snapshot_id, record_id::VARCHAR AS record_id,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from stiwatch.config import Settings
+from stiwatch import duckdb_resources
 from stiwatch.sources.openalex.sniff import (
     API_PAGE,
     JSONL,
@@ -122,9 +122,10 @@ def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the memory limit and threads of the settings (``STIWATCH_DUCKDB_*``).
 
     Read from the environment here because the parser interface takes paths, not ``Settings``; every
-    caller (DAG task, CLI, benchmark) runs with the same environment its ``Settings`` came from.
+    caller (DAG task, CLI, benchmark) runs with the same environment its ``Settings`` came from (and
+    validated).
     """
-    return duckdb.connect(config=Settings.from_env().duckdb_config())
+    return duckdb.connect(config=duckdb_resources.connect_config())
 
 
 def load_works(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, folder_date: date | None) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from stiwatch.errors import DataError
+from stiwatch.sources.openalex.errors import OpenAlexFormatError
 
 JSONL = "openalex_jsonl"
 API_PAGE = "openalex_api_page"
@@ -34,10 +34,6 @@ MAX_OBJECT_BYTES = 512 * 1024 * 1024
 # A compact API page is one line; longer first lines are left to DuckDB.
 _FIRST_LINE_BYTES = 32 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-class OpenAlexFormatError(DataError):
-    """A landing file is not OpenAlex works data we can read; the message names the file and what to do."""
 
 
 @dataclass(frozen=True)

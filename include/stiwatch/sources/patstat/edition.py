@@ -12,9 +12,9 @@ import re
 from datetime import date
 from pathlib import Path
 
-from stiwatch import lake
+from stiwatch import atomic_io
 from stiwatch.errors import DataError
-from stiwatch.landing import SNAPSHOT_META
+from stiwatch.layout import SNAPSHOT_META
 
 _EDITION_RE = re.compile(r"^(?P<year>\d{4})[_-]?(?P<release>spring|autumn|a|b)$", re.IGNORECASE)
 _EXTRACTION_MONTH = {"spring": 1, "a": 1, "autumn": 8, "b": 8}
@@ -32,10 +32,19 @@ def edition_as_of(edition_id: str) -> date:
     return date(int(match.group("year")), _EXTRACTION_MONTH[release], 1)
 
 
+def as_of_from_edition_name(edition_id: str) -> date | None:
+    """The as-of date an edition id states, or None when it is not an edition name (the landing contract
+    then falls back to the newest file date)."""
+    try:
+        return edition_as_of(edition_id)
+    except DataError:
+        return None
+
+
 def write_edition_meta(edition_dir: Path, edition_id: str, description: str = "") -> Path:
     """Write ``_snapshot.json`` so the landing contract finds the edition's as-of date (not a file mtime)."""
     payload = {
         "as_of": edition_as_of(edition_id).isoformat(),
         "description": description or f"PATSTAT Global {edition_id}",
     }
-    return lake.write_json_atomic(payload, edition_dir / SNAPSHOT_META)
+    return atomic_io.write_json_atomic(payload, edition_dir / SNAPSHOT_META)

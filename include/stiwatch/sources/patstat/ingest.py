@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
-from stiwatch import lake
+from stiwatch import atomic_io, layout
 from stiwatch.sources.patstat.files import PatstatFileError, open_csv_stream, table_number, used_table
 from stiwatch.sources.patstat.schema import LAKE_COLUMNS, OPTIONAL_COLUMNS, arrow_type, lake_schema
 
@@ -114,9 +114,9 @@ def ingest_file(path: Path, relative_path: str, snapshot_id: str, lake_dir: Path
             f"{path}: header lacks {', '.join(required_missing)} needed for {table} "
             f"(header: {', '.join(header[:12])}...); check the file is a {table} part"
         )
-    records = lake.write_batches_atomic(
+    records = atomic_io.write_batches_atomic(
         _lake_batches(path, relative_path, snapshot_id, table, header),
         lake_schema(table),
-        lake.part_path(lake_dir, SOURCE, snapshot_id, table, relative_path),
+        layout.part_path(lake_dir, SOURCE, snapshot_id, table, relative_path),
     )
     return {"records": records, "format": FORMAT, "table": table, "columns_missing": missing}

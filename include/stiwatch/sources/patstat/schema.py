@@ -12,7 +12,10 @@ the human reference (``patstat_bigquery_schema_reference.md``) for tls230 and tl
 
 from __future__ import annotations
 
-import pyarrow as pa
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SCHEMA_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "tls201_appln": (
@@ -135,16 +138,19 @@ OPTIONAL_COLUMNS: dict[str, frozenset[str]] = {
     "tls206_person": frozenset({"reg_code", "psn_sector", "han_id", "han_name"}),
 }
 
-_ARROW_TYPES = {"INT64": pa.int64(), "STRING": pa.string(), "DATE": pa.date32(), "FLOAT64": pa.float64()}
-
 
 def arrow_type(table: str, column: str) -> pa.DataType:
     """The Arrow type a column is read as (``granted`` is read as text and normalised afterwards)."""
-    return _ARROW_TYPES[dict(SCHEMA_COLUMNS[table])[column]]
+    import pyarrow as pa  # on use: the source registry imports this module when DAG files are parsed
+
+    arrow_types = {"INT64": pa.int64(), "STRING": pa.string(), "DATE": pa.date32(), "FLOAT64": pa.float64()}
+    return arrow_types[dict(SCHEMA_COLUMNS[table])[column]]
 
 
 def lake_schema(table: str) -> pa.Schema:
     """The Parquet schema of a lake table: provenance columns, then the used columns."""
+    import pyarrow as pa
+
     fields = [pa.field("snapshot_id", pa.string()), pa.field("source_file", pa.string())]
     for column in LAKE_COLUMNS[table]:
         # granted is Y/N in current editions and 0/1 in older ones: stored as a boolean.

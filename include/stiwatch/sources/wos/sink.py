@@ -1,7 +1,7 @@
 """Write the three lake tables of one landing file in a single streaming pass.
 
 Rows are buffered per table and flushed as Arrow record batches; each table goes to a temporary file that
-is moved into place only when the whole landing file parsed (``stiwatch.lake.atomic_path``), so a parse
+is moved into place only when the whole landing file parsed (``stiwatch.atomic_io.atomic_path``), so a parse
 error never leaves a partial part behind.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from stiwatch import lake, lake_schema
+from stiwatch import atomic_io, lake_schema, layout
 
 SOURCE = "wos"
 BATCH_ROWS = 5000
@@ -45,8 +45,8 @@ def lake_parts(lake_dir: Path, snapshot_id: str, relative_path: str) -> Iterator
     with ExitStack() as stack:
         sinks = {}
         for table, schema in lake_schema.TABLES.items():
-            final = lake.part_path(lake_dir, SOURCE, snapshot_id, table, relative_path)
-            tmp = stack.enter_context(lake.atomic_path(final))
+            final = layout.part_path(lake_dir, SOURCE, snapshot_id, table, relative_path)
+            tmp = stack.enter_context(atomic_io.atomic_path(final))
             writer = stack.enter_context(pq.ParquetWriter(tmp, schema, compression="zstd"))
             sinks[table] = TableSink(writer, schema)
         yield sinks

@@ -1,36 +1,22 @@
-"""The lake: normalised Parquet per source and snapshot, written atomically.
+"""Atomic writes for everything the pipeline leaves on disk (lake parts, manifests, pull state, releases).
 
-Layout: ``lake/<source>/snapshot=<id>/<table>/part-<file_key>.parquet`` plus ``_manifest.json``.
 A reader never sees a half-written file: everything is written to a temporary name beside the target and
-moved into place with ``os.replace`` (atomic on one file system).
+moved into place with ``os.replace`` (atomic on one file system). pyarrow is imported by the Parquet
+writers only: landing and the source registry use this module, and DAG files must parse without pyarrow.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-
-def snapshot_dir(lake_dir: Path, source: str, snapshot_id: str) -> Path:
-    return lake_dir / source / f"snapshot={snapshot_id}"
-
-
-def file_key(relative_path: str) -> str:
-    """A stable short key for a landing file, used to name its part in every lake table."""
-    return hashlib.sha256(relative_path.encode("utf-8")).hexdigest()[:16]
-
-
-def part_path(lake_dir: Path, source: str, snapshot_id: str, table: str, relative_path: str) -> Path:
-    return snapshot_dir(lake_dir, source, snapshot_id) / table / f"part-{file_key(relative_path)}.parquet"
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @contextmanager
@@ -47,6 +33,8 @@ def atomic_path(final_path: Path) -> Iterator[Path]:
 
 
 def write_parquet_atomic(table: pa.Table, final_path: Path) -> Path:
+    import pyarrow.parquet as pq
+
     with atomic_path(final_path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
     return final_path
@@ -58,6 +46,8 @@ def write_batches_atomic(batches: Iterable[pa.RecordBatch], schema: pa.Schema, f
     An input without rows still produces a valid, empty file with the schema, so readers always find
     every table of a snapshot.
     """
+    import pyarrow.parquet as pq
+
     rows = 0
     with atomic_path(final_path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for batch in batches:

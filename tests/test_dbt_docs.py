@@ -7,7 +7,7 @@ import json
 import pytest
 
 from stiwatch.config import Settings
-from stiwatch.publish import generate_dbt_docs
+from stiwatch.dbt_docs import generate_dbt_docs
 
 
 @pytest.mark.slow

@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from stiwatch.config import Settings
+from stiwatch.dbt_runner import run_dbt
 from stiwatch.publish.switch import replace_directory
-from stiwatch.transform import run_dbt
 
 PUBLISHED_FILES = {
     "static_index.html": "index.html",
