@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['snapshot_id'],
+    post_hook="{{ delete_unkept_states(source_name='wos') }}",
+) }}
 -- Kept WoS affiliations with their country code, decided here from the seeds (METHOD.md, "Countries from
 -- Web of Science addresses"), so a seed fix takes effect on the next refresh without re-ingesting. The
 -- lake holds only what the address says (country_raw, country_form, place_parts):
@@ -8,6 +14,8 @@
 --     dq_country_mapping, never dropped); basis address
 -- Parts ingested before country_form existed (country_form NULL) keep the code decided at their ingest:
 -- re-ingest them (`stiwatch ingest --force`) to apply later seed changes.
+-- Incremental per WoS snapshot (macros/utils/incremental_states.sql): a refresh without a new WoS
+-- snapshot codes nothing; a seed change rebuilds every snapshot (the build fingerprint covers seeds).
 with
 
 affiliations as (
@@ -28,6 +36,7 @@ affiliations as (
         country_form,
         place_parts
     from {{ ref('stg_wos__affiliations') }}
+    where {{ unbuilt_states('snapshot_id') }}
 ),
 
 country_names as (
