@@ -57,6 +57,19 @@ def write_batches_atomic(batches: Iterable[pa.RecordBatch], schema: pa.Schema, f
     return rows
 
 
+def read_json(path: Path) -> Any:
+    """A JSON file the pipeline wrote (manifest, build record); a damaged one names its path and the fix."""
+    from stiwatch.errors import DataError
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"{path}: not valid JSON ({exc}); it was written atomically, so it was edited or damaged by "
+            "hand: restore it, or remove it and re-run (a manifest: re-ingest that snapshot with --force)"
+        ) from exc
+
+
 def write_json_atomic(payload: dict[str, Any], final_path: Path) -> Path:
     with atomic_path(final_path) as tmp:
         tmp.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")

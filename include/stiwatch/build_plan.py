@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from stiwatch.atomic_io import write_json_atomic
+from stiwatch.atomic_io import read_json, write_json_atomic
 from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
 
 log = logging.getLogger(__name__)
@@ -56,22 +56,35 @@ def fingerprint(settings: Settings) -> str:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     institutions = settings.lake_dir / "institutions" / "_manifest.json"
     if institutions.exists():
-        manifest = json.loads(institutions.read_text(encoding="utf-8"))
+        manifest = read_json(institutions)
         digest.update(json.dumps({k: manifest.get(k) for k in INSTITUTION_KEYS}, sort_keys=True).encode())
     return digest.hexdigest()
 
 
 def deliveries(lake_dir: Path) -> dict[str, list[str]]:
-    """Published snapshot ids per source in delivery order (as-of date, snapshot id, ingest time)."""
-    keyed: dict[str, list[tuple[str, str, str]]] = {}
+    """Published deliveries per source in delivery order, each as ``<snapshot id>@<ingested at>``.
+
+    The order is dbt's (stg_lake__snapshots.delivery_order): as-of date, a full before a delta of the same
+    day, snapshot id, ingest time. The ingest time is part of the entry: a snapshot re-ingested with
+    ``--force`` (a correction under the same id) changes it, so its states are rebuilt, never kept stale.
+    """
+    keyed: dict[str, list[tuple[str, bool, str, str]]] = {}
     for manifest_path in lake_dir.glob("*/snapshot=*/_manifest.json"):
         source = manifest_path.parent.parent.name
         if source not in SOURCES:  # reference data (ROR): dbt leaves it out too (lake_manifests.sql)
             continue
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        key = (str(manifest["as_of"]), str(manifest["snapshot_id"]), str(manifest.get("ingested_at", "")))
+        manifest = read_json(manifest_path)
+        key = (
+            str(manifest["as_of"]),
+            manifest.get("kind", "full") != "full",
+            str(manifest["snapshot_id"]),
+            str(manifest.get("ingested_at", "")),
+        )
         keyed.setdefault(source, []).append(key)
-    return {source: [key[1] for key in sorted(keys)] for source, keys in sorted(keyed.items())}
+    return {
+        source: [f"{snapshot_id}@{ingested_at}" for _, _, snapshot_id, ingested_at in sorted(keys)]
+        for source, keys in sorted(keyed.items())
+    }
 
 
 def plan_build(settings: Settings) -> BuildPlan:
@@ -81,7 +94,7 @@ def plan_build(settings: Settings) -> BuildPlan:
         return BuildPlan(True, "no warehouse yet")
     if not record.exists():
         return BuildPlan(True, f"no record of a previous build ({record})")
-    previous = json.loads(record.read_text(encoding="utf-8"))
+    previous = read_json(record)
     if previous.get("fingerprint") != fingerprint(settings):
         return BuildPlan(True, "dbt code, seeds, settings or institution matching changed")
     now = deliveries(settings.lake_dir)

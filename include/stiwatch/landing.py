@@ -196,7 +196,7 @@ def read_manifest(lake_dir: Path, source: str, snapshot_id: str) -> dict[str, An
     path = manifest_path(lake_dir, source, snapshot_id)
     if not path.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    return atomic_io.read_json(path)
 
 
 def ingested_manifests(lake_dir: Path, source: str) -> list[dict[str, Any]]:
@@ -204,7 +204,7 @@ def ingested_manifests(lake_dir: Path, source: str) -> list[dict[str, Any]]:
     root = lake_dir / source
     if not root.is_dir():
         return []
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(root.glob("snapshot=*/_manifest.json"))]
+    return [atomic_io.read_json(p) for p in sorted(root.glob("snapshot=*/_manifest.json"))]
 
 
 def _full_deliveries(landing_dir: Path, lake_dir: Path, source: str) -> dict[str, date]:

@@ -49,6 +49,9 @@ def write_openalex(lake_dir: Path, snapshot_id: str, as_of: str, works: list[Rec
     write_manifest(lake_dir, "openalex", snapshot_id, as_of, files, base=base)
 
 
+LATER = "2024-10-01T10:00:00+00:00"  # an ingest after the fixtures' default ingested_at
+
+
 def write_wos(lake_dir: Path, k: int) -> None:
     records = [Record(f"WOS:{k}{i}", 2020, [CN, DE]) for i in range(k)]
     write_file_parts(lake_dir, "wos", f"wos-{k}", "export.txt", records)
@@ -273,7 +276,22 @@ def test_fingerprint_flips_on_settings_and_seeds(tmp_path: Path, monkeypatch: py
     assert build_plan.plan_build(settings).full_refresh  # a seed file
     build_plan.record_build(settings)
     assert not build_plan.plan_build(settings).full_refresh
+    # A correction re-ingested under the same id (a new ingested_at) changes a built state: rebuild.
+    write_manifest(settings.lake_dir, "wos", "wos-2", "2024-02-01", {"export.txt": 2}, ingested_at=LATER)
+    assert build_plan.plan_build(settings).full_refresh
+    build_plan.record_build(settings)
     # A delivery landing before one already built changes that state: rebuild.
     write_file_parts(settings.lake_dir, "wos", "wos-0", "export.txt", [Record("WOS:0", 2020, [CN])])
     write_manifest(settings.lake_dir, "wos", "wos-0", "2023-12-01", {"export.txt": 1})
     assert build_plan.plan_build(settings).full_refresh
+
+
+def test_a_full_precedes_a_delta_of_the_same_day_whatever_the_ids(tmp_path: Path) -> None:
+    # "2026-11-29_api" sorts before "2026-11-29_api_full" but is a delta on top of that full.
+    lake = tmp_path / "lake"
+    write_manifest(lake, "openalex", "2026-11-29_api_full", "2026-11-29", {"p.jsonl": 1})
+    write_manifest(
+        lake, "openalex", "2026-11-29_api", "2026-11-29", {"p.jsonl": 1}, base="2026-11-29_api_full"
+    )
+    order = [entry.split("@")[0] for entry in build_plan.deliveries(lake)["openalex"]]
+    assert order == ["2026-11-29_api_full", "2026-11-29_api"]

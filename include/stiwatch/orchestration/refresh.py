@@ -66,12 +66,18 @@ def _read_runs(log_path: Path) -> dict[str, dict]:
 
 
 def transform_needed(settings: Settings) -> bool:
-    """True when inputs changed after the current serving release was built (or there is none)."""
+    """True when inputs changed after the current serving release was built (or there is none), or when
+    the warehouse needs a full rebuild without any new delivery: a setting, seed or dbt code change, or a
+    delivery removed or re-ingested (``stiwatch.build_plan``), so such a change reaches the marts on the
+    next refresh."""
+    from stiwatch.build_plan import plan_build
     from stiwatch.publish import current_release
     from stiwatch.publish.layout import RELEASE_FILE
 
     release = current_release(settings)
     if release is None or not (release / RELEASE_FILE).exists():
+        return True
+    if plan_build(settings).full_refresh:
         return True
     inputs = [
         *settings.lake_dir.glob("*/snapshot=*/_manifest.json"),

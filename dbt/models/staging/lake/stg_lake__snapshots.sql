@@ -2,8 +2,9 @@
 -- "Snapshots, bases and deltas"):
 --   snapshot_kind / base_snapshot_id: a 'full' delivery is its own base; a 'delta' (OpenAlex only) applies
 --     to base_snapshot_id. A manifest written before these keys existed is a full delivery.
---   delivery_order: 1 = the oldest delivery of the source, by as-of date, then snapshot id, then ingest
---     time. Every delivery defines a state (its base with every delta of that base up to it folded in,
+--   delivery_order: 1 = the oldest delivery of the source, by as-of date, then a full before a delta of
+--     the same day (a same-day delta applies on top of it, whatever the ids), then snapshot id, then
+--     ingest time (stiwatch.build_plan.deliveries keeps the same order). Every delivery defines a state (its base with every delta of that base up to it folded in,
 --     int_snapshot_states), whose id is the delivery's id.
 --   is_current: the newest state of the source; is_kept: one of the newest var keep_snapshots states (only
 --     those are counted in the marts; the lake keeps every delivery); feeds_kept_state: the delivery is a
@@ -25,11 +26,11 @@ renamed as (
         coalesce(base, snapshot_id) as base_snapshot_id,
         row_number() over (
             partition by source
-            order by as_of, snapshot_id, ingested_at
+            order by as_of, coalesce(kind, 'full') <> 'full', snapshot_id, ingested_at
         ) as delivery_order,
         row_number() over (
             partition by source
-            order by as_of desc, snapshot_id desc, ingested_at desc
+            order by as_of desc, coalesce(kind, 'full') <> 'full' desc, snapshot_id desc, ingested_at desc
         ) as newness
     from source
 ),
