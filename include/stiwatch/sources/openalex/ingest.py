@@ -37,7 +37,7 @@ def folder_updated_date(relative_path: str) -> date | None:
 def _stats(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     works_without_country, records_without_year = con.execute(
         """
-        SELECT count(*) FILTER (WHERE record_seq NOT IN (SELECT record_seq FROM affiliation_rows)),
+        SELECT count(*) FILTER (WHERE len(affiliations) = 0),  -- no affiliation row (reader: never NULL)
                count(*) FILTER (WHERE pub_year IS NULL)
         FROM works
         """
@@ -100,7 +100,6 @@ def ingest_file(path: Path, relative_path: str, snapshot_id: str, lake_dir: Path
         else:
             records = reader.load_works(con, path, sniffed, folder_updated_date(relative_path))
             merged.create_empty_merged_ids(con)
-        con.execute(tables.AFFILIATIONS_TEMP_SQL, {"snapshot_id": snapshot_id, "source_file": relative_path})
         stats = _stats(con)
         _write_parts(con, relative_path, snapshot_id, lake_dir)
     return {"records": records, "format": sniffed.format, **stats}

@@ -11,11 +11,10 @@ from __future__ import annotations
 # One row per element of `works.affiliations` (see reader: per authorship its institutions, else its
 # `countries`; an authorship with neither gives no row, and the work may then have none at all: counted
 # as works_without_country). An institution without a country is kept as UNKNOWN. The list is in lake
-# order, so its position is the affiliation_seq.
-AFFILIATIONS_TEMP_SQL = """
-    CREATE TEMP TABLE affiliation_rows AS
+# order, so its position is the affiliation_seq. Written straight from `works`: a temp table of these rows
+# cost more than it saved (the only other user, the works_without_country count, reads the list length).
+AFFILIATIONS_SQL = """
     SELECT
-        record_seq,
         $snapshot_id::VARCHAR AS snapshot_id,
         $source_file::VARCHAR AS source_file,
         record_id::VARCHAR AS record_id,
@@ -38,10 +37,7 @@ AFFILIATIONS_TEMP_SQL = """
                unnest(range(1, len(affiliations) + 1)) AS affiliation_seq
         FROM works
     )
-"""
-
-AFFILIATIONS_SQL = """
-    SELECT * EXCLUDE (record_seq) FROM affiliation_rows ORDER BY record_seq, affiliation_seq
+    ORDER BY record_seq, affiliation_seq
 """
 
 # n_addresses is the number of affiliation rows, i.e. the length of the work's affiliation list.
