@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from stiwatch.institutions.aliases import Alias
@@ -39,7 +40,14 @@ log = logging.getLogger(__name__)
 DEFAULT_FUZZY_THRESHOLD = 0.92
 UNKNOWN_COUNTRY = "UNKNOWN"
 UNRESOLVED = "unresolved"
-_CONFIDENCE = {"alias": 1.0, "exact": 1.0, "acronym": 0.9, "abbreviated": 0.95, "prefix": 0.85}
+_CONFIDENCE = {
+    "alias": 1.0,
+    "exact": 1.0,
+    "acronym": 0.9,
+    "abbreviated": 0.95,
+    "prefix": 0.85,
+    "contained": 0.85,
+}
 # A prefix followed by one of these words names another institution, not a faculty of the prefix:
 # `Hunan University of Arts and Science` is not `Hunan University`, nor `Aalborg University Hospital`.
 _NOT_A_SUB_UNIT = frozenset(
@@ -47,6 +55,13 @@ _NOT_A_SUB_UNIT = frozenset(
 )
 _PART_SEPARATORS = re.compile(r"[,;]")
 _PARENTHESES = re.compile(r"\([^)]*\)")
+_DIGIT = re.compile(r"[0-9]")
+# Words that join a unit to the institution named after them, in the languages affiliations are written in.
+_CONNECTORS = frozenset({"of", "at", "the", "to", "de", "di", "du", "des", "da", "do", "del", "della", "der"})
+# A part naming one of these before a university names an organisation of its own (affiliated hospital).
+_OWN_INSTITUTIONS = frozenset({"hospital", "hospitals", "klinikum", "clinic", "clinics", "infirmary"})
+_ACRONYM_TOKEN = re.compile(r"\b[A-Z]{3,}\b")
+_TRAILING_BRACKETS = re.compile(r"\s*\([^)]*\)\s*$")
 # Display names and labels outrank aliases when one name belongs to several organisations.
 _NAME_RANK = {"display": 0, "label": 0, "alias": 1}
 _MIN_ACRONYM_LENGTH = 3
@@ -85,6 +100,8 @@ class Matcher:
         self._fuzzy_cutoff = fuzzy_threshold * 100
         self._countries = CountryNames(registry.organizations)
         orgs = registry.organizations
+        self._cities = _cities(orgs)
+        self._education = _education(orgs)
         self._organizations: dict[str, tuple[str, str]] = {
             ror_id: (name, country or UNKNOWN_COUNTRY)
             for ror_id, name, country in zip(
@@ -122,6 +139,12 @@ class Matcher:
             _keep_best(self._exact[key], ror_id, rank)
             _keep_best(self._abbreviated["".join(tokens)], ror_id, rank)
             fuzzy_names[(" ".join(tokens), ror_id)] = None
+            # ROR tells same-named companies apart by a country in brackets (`Sanofi (France)`), which
+            # affiliations never write: the bare name is indexed too, ranked as an alias.
+            bare = normalise(_TRAILING_BRACKETS.sub("", name))
+            if bare and bare != key:
+                _keep_best(self._exact[bare], ror_id, _NAME_RANK["alias"])
+                _keep_best(self._abbreviated[self._abbreviator.key(bare)], ror_id, _NAME_RANK["alias"])
         self._fuzzy_names = list(fuzzy_names)
         self._postings: dict[str, list[int]] = defaultdict(list)
         for position, (tokens, _) in enumerate(self._fuzzy_names):
@@ -148,26 +171,96 @@ class Matcher:
         if not organisation_first:
             parts.reverse()
             pairs.reverse()
-        singles = _keyed(parts)
+        # A part that is only a city (`Providence`, `Cambridge`) names no institution, however many
+        # organisations carry the city as an alias; in a pair it still tells campuses apart.
+        singles = [(part, key) for part, key in _keyed(parts) if not self._is_city(key, allowed)]
         keys = _keyed(pairs) + singles
         stages = [
             ("alias", keys, self._by_alias),
             ("exact", keys, self._by_exact),
             ("abbreviated", keys, self._by_abbreviation),
-            ("prefix", [(part, prefix) for part, key in singles for prefix in _prefixes(key)], self._by_name),
+            ("prefix", [(part, prefix) for part, key in singles for prefix in self._prefixes(key)], self._by_name),
+            ("contained", [(part, window) for part, key in singles for window in self._windows(key)], self._by_name),
         ]
         if allowed is not None:  # short acronyms collide across countries: only used within a known one
             stages.insert(2, ("acronym", keys, self._by_acronym))
+            stages.append(("acronym", self._acronym_tokens(parts), self._by_acronym))
         for method, candidates, lookup in stages:
-            for part, key in candidates:
-                found = lookup(key, allowed)
-                if found:
-                    return self._match(text, country, found, method, _CONFIDENCE[method], part)
+            found = [(part, ror_id) for part, key in candidates if (ror_id := lookup(key, allowed))]
+            if found:
+                part, ror_id = self._preferred(found)
+                return self._match(text, country, ror_id, method, _CONFIDENCE[method], part)
         for part, key in singles:
             found, similarity = self._by_similarity(key, allowed)
             if found:
                 return self._match(text, country, found, "fuzzy", similarity, part)
         return self._unresolved(text, country)
+
+    def _preferred(self, found: list[tuple[str, str]]) -> tuple[str, str]:
+        """Of the organisations one method finds in several parts, the first in reading order, unless it
+        is no university and a later part names one: an affiliation lists the lab, the CNRS unit or the
+        hospital beside the university it belongs to (`Sorbonne Université, CNRS, LIP6`)."""
+        first = found[0]
+        if first[1] in self._education:
+            return first
+        return next((hit for hit in found if hit[1] in self._education), first)
+
+    def _prefixes(self, key: str) -> list[str]:
+        """Leading word runs of a key, longest first, at least two words (``stanford university school of
+        medicine`` -> ... ``stanford university``): the institution named before its faculty in one part.
+        A run must not end on a word the abbreviations drop (``shiraz university of`` would contract to
+        ``shiraz university``), nor be followed by a word that starts another institution's name, except
+        ``and`` joining two institutions (``massachusetts general hospital and harvard medical school``)."""
+        words = key.split()
+        return [
+            " ".join(words[:length])
+            for length in range(len(words) - 1, 1, -1)
+            if (words[length] == "and" or words[length] not in _NOT_A_SUB_UNIT)
+            and not self._abbreviator.drops(words[length - 1])
+        ]
+
+    def _windows(self, key: str) -> list[str]:
+        """Inner and trailing word runs of a key that may name the institution a part belongs to, longest
+        first and, at one length, the last first (runs from the first word are ``_prefixes``).
+
+        A run counts when it follows a connecting word (`black hole initiative at harvard university`,
+        `shenzhen campus of sun yat sen university`), is not followed by a word that starts another
+        institution (`... at vanderbilt university medical center`), holds a word that is more than a
+        generic institution word (not `national institute of technology`), and nothing before it names a
+        hospital: an affiliated hospital of a university is an organisation of its own in ROR.
+        """
+        words = key.split()
+        runs = []
+        for length in range(len(words) - 1, 1, -1):
+            for start in range(len(words) - length, 0, -1):
+                end = start + length
+                run = words[start:end]
+                if (
+                    words[start - 1] in _CONNECTORS
+                    and not self._abbreviator.drops(run[-1])
+                    and (end == len(words) or words[end] not in _NOT_A_SUB_UNIT)
+                    and not _OWN_INSTITUTIONS.intersection(words[:start])
+                    and any(not self._abbreviator.is_generic(word) for word in run)
+                ):
+                    runs.append(" ".join(run))
+        return runs
+
+    def _acronym_tokens(self, parts: Iterable[str]) -> list[tuple[str, str]]:
+        """Upper-case words of three or more letters standing beside nothing but generic words or codes
+        (`INSERM U1148`, `VIT University`), as (part, normalised word). An acronym before a name
+        (`ICAR-Indian Agricultural Research Institute`) is the parent of an institute ROR may hold apart."""
+        tokens = []
+        for part in parts:
+            words = normalise(part).split()
+            for token in _ACRONYM_TOKEN.findall(part):
+                rest = [word for word in words if word != token.casefold()]
+                if rest and all(self._abbreviator.is_generic(word) or _DIGIT.search(word) for word in rest):
+                    tokens.append((part, token.casefold()))
+        return tokens
+
+    def _is_city(self, key: str, allowed: frozenset[str] | None) -> bool:
+        countries = self._cities.get(key)
+        return bool(countries) and (allowed is None or bool(countries & allowed))
 
     def _by_alias(self, key: str, allowed: frozenset[str] | None) -> str | None:
         entries = self._aliases.get(self._abbreviator.key(key))
@@ -241,15 +334,41 @@ def _keyed(parts: Iterable[str]) -> list[tuple[str, str]]:
     return [(part, key) for part in parts if len((key := normalise(part)).replace(" ", "")) >= 3]
 
 
-def _prefixes(key: str) -> list[str]:
-    """Leading word runs of a key, longest first, at least two words (``stanford university school of
-    medicine`` -> ... ``stanford university``): the institution named before its faculty in one part."""
-    words = key.split()
+def _acronym_tokens(parts: Iterable[str]) -> list[tuple[str, str]]:
+    """Upper-case words of three or more letters in the parts (`INSERM U1148`, `VIT University`), as
+    (part, normalised word): an acronym standing in a part beside other words."""
     return [
-        " ".join(words[:length])
-        for length in range(len(words) - 1, 1, -1)
-        if words[length] not in _NOT_A_SUB_UNIT
+        (part, token.casefold())
+        for part in parts
+        for token in _ACRONYM_TOKEN.findall(part)
+        if normalise(part) != token.casefold()
     ]
+
+
+def _cities(organizations: pa.Table) -> dict[str, frozenset[str]]:
+    """Normalised city name -> the countries of the organisations located there."""
+    if "city" not in organizations.column_names:
+        return {}
+    cities: dict[str, set[str]] = defaultdict(set)
+    for city, country in zip(
+        organizations.column("city").to_pylist(), organizations.column("country_code").to_pylist(), strict=True
+    ):
+        if city and country:
+            cities[normalise(city)].add(country)
+    return {city: frozenset(countries) for city, countries in cities.items()}
+
+
+def _education(organizations: pa.Table) -> frozenset[str]:
+    """ROR ids of the organisations typed ``education`` (universities, colleges)."""
+    if "types" not in organizations.column_names:
+        return frozenset()
+    return frozenset(
+        ror_id
+        for ror_id, types in zip(
+            organizations.column("ror_id").to_pylist(), organizations.column("types").to_pylist(), strict=True
+        )
+        if types and "education" in types
+    )
 
 
 def _keep_best(ranks: dict[str, int], ror_id: str, rank: int) -> None:
