@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -36,6 +36,8 @@ from stiwatch.institutions.normalise import Abbreviator, load_abbreviator, norma
 from stiwatch.institutions.registry import Registry
 
 log = logging.getLogger(__name__)
+
+Lookup = Callable[[str, frozenset[str] | None], str | None]
 
 DEFAULT_FUZZY_THRESHOLD = 0.92
 UNKNOWN_COUNTRY = "UNKNOWN"
@@ -55,6 +57,9 @@ _NOT_A_SUB_UNIT = frozenset(
 )
 _PART_SEPARATORS = re.compile(r"[,;]")
 _PARENTHESES = re.compile(r"\([^)]*\)")
+# A lab's institute's university: at most this many steps up or down the ROR hierarchy per string.
+_MAX_HIERARCHY_STEPS = 3
+_WHOLE_PART_METHODS = frozenset({"alias", "exact", "acronym", "abbreviated"})
 _DIGIT = re.compile(r"[0-9]")
 # Words that join a unit to the institution named after them, in the languages affiliations are written in.
 _CONNECTORS = frozenset({"of", "at", "the", "to", "de", "di", "du", "des", "da", "do", "del", "della", "der"})
@@ -102,6 +107,8 @@ class Matcher:
         orgs = registry.organizations
         self._cities = _cities(orgs)
         self._education = _education(orgs)
+        self._parents, self._children = _hierarchy(registry.parents)
+        self._relatives = self._parents.keys() | self._children.keys()
         self._organizations: dict[str, tuple[str, str]] = {
             ror_id: (name, country or UNKNOWN_COUNTRY)
             for ror_id, name, country in zip(
@@ -189,6 +196,8 @@ class Matcher:
             found = [(part, ror_id) for part, key in candidates if (ror_id := lookup(key, allowed))]
             if found:
                 part, ror_id = self._preferred(found)
+                if ror_id in self._relatives:
+                    part, ror_id = self._in_hierarchy(text, part, ror_id, stages, allowed)
                 return self._match(text, country, ror_id, method, _CONFIDENCE[method], part)
         for part, key in singles:
             found, similarity = self._by_similarity(key, allowed)
@@ -257,6 +266,42 @@ class Matcher:
                 if rest and all(self._abbreviator.is_generic(word) or _DIGIT.search(word) for word in rest):
                     tokens.append((part, token.casefold()))
         return tokens
+
+    def _in_hierarchy(
+        self, text: str, part: str, ror_id: str, stages: list[tuple[str, list[tuple[str, str]], Lookup]], allowed
+    ) -> tuple[str, str]:
+        """Parent or child, when the string names both in separate parts (`Kunming Institute of Zoology,
+        Chinese Academy of Sciences`; `State Key Laboratory of Fire Science, University of Science and
+        Technology of China`). A name inside the matched part is not another mention: `University of
+        California San Diego` does not name the University of California System.
+
+        A university is credited with its units (labs, institutes, faculties, hospitals it parents), as
+        publishers' curators do; any other parent (an academy, a government agency, a hospital group) gives
+        way to the child it names, the most specific organisation in the string: CAS institutes, NIH
+        institutes and the hospitals of a group are organisations of their own. Of several children named,
+        the one written last, next to the parent (`lab, institute, academy`), is taken.
+        """
+        named: dict[str, str] = {}
+        for method, candidates, lookup in stages:
+            if method not in _WHOLE_PART_METHODS:
+                continue
+            for candidate_part, key in candidates:
+                if candidate_part in part or part in candidate_part:
+                    continue
+                if (found := lookup(key, allowed)) and found not in named:
+                    named[found] = candidate_part
+        for _ in range(_MAX_HIERARCHY_STEPS):
+            parents = [parent for parent in self._parents.get(ror_id, ()) if parent in named]
+            university = next((parent for parent in parents if parent in self._education), None)
+            children = [child for child in self._children.get(ror_id, ()) if child in named]
+            if university:
+                ror_id = university
+            elif children and ror_id not in self._education:
+                ror_id = max(children, key=lambda child: text.rfind(named[child]))
+            else:
+                break
+            part = named.pop(ror_id)
+        return part, ror_id
 
     def _is_city(self, key: str, allowed: frozenset[str] | None) -> bool:
         countries = self._cities.get(key)
@@ -356,6 +401,18 @@ def _cities(organizations: pa.Table) -> dict[str, frozenset[str]]:
         if city and country:
             cities[normalise(city)].add(country)
     return {city: frozenset(countries) for city, countries in cities.items()}
+
+
+def _hierarchy(parents: pa.Table) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """ROR id -> its parents, and ROR id -> its children, each list sorted."""
+    up: dict[str, list[str]] = defaultdict(list)
+    down: dict[str, list[str]] = defaultdict(list)
+    for child, parent in sorted(
+        zip(parents.column("ror_id").to_pylist(), parents.column("parent_id").to_pylist(), strict=True)
+    ):
+        up[child].append(parent)
+        down[parent].append(child)
+    return dict(up), dict(down)
 
 
 def _education(organizations: pa.Table) -> frozenset[str]:
