@@ -51,7 +51,9 @@ class CountryNames:
         with (SEEDS_DIR / "country_code_aliases.csv").open(encoding="utf-8", newline="") as fh:
             by_name.update((normalise(row["alias_code"]), row["country_code"]) for row in csv.DictReader(fh))
         with COUNTRY_VARIANT_SEED.open(encoding="utf-8", newline="") as fh:
-            by_name.update((normalise(row["country_name"]), row["country_code"]) for row in csv.DictReader(fh))
+            by_name.update(
+                (normalise(row["country_name"]), row["country_code"]) for row in csv.DictReader(fh)
+            )
         self._by_name = by_name
 
     def code_of(self, part: str) -> str | None:

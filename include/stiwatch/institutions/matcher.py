@@ -30,6 +30,7 @@ from itertools import pairwise
 import pyarrow as pa
 from rapidfuzz import fuzz, process
 
+from stiwatch.config import INSTITUTION_FUZZY_THRESHOLD
 from stiwatch.institutions.aliases import Alias
 from stiwatch.institutions.countries import CountryNames, compatible_countries
 from stiwatch.institutions.normalise import Abbreviator, load_abbreviator, normalise
@@ -37,9 +38,10 @@ from stiwatch.institutions.registry import Registry
 
 log = logging.getLogger(__name__)
 
-Lookup = Callable[[str, frozenset[str] | None], str | None]
+Lookup = Callable[[str, frozenset[str] | None], str | None]  # normalised key, countries -> ROR id
+Candidates = list[tuple[str, str]]  # (address part, normalised key to look up)
 
-DEFAULT_FUZZY_THRESHOLD = 0.92
+DEFAULT_FUZZY_THRESHOLD = INSTITUTION_FUZZY_THRESHOLD  # the setting's default
 UNKNOWN_COUNTRY = "UNKNOWN"
 UNRESOLVED = "unresolved"
 _CONFIDENCE = {
@@ -59,7 +61,6 @@ _PART_SEPARATORS = re.compile(r"[,;]")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 # A lab's institute's university: at most this many steps up or down the ROR hierarchy per string.
 _MAX_HIERARCHY_STEPS = 3
-_WHOLE_PART_METHODS = frozenset({"alias", "exact", "acronym", "abbreviated"})
 _DIGIT = re.compile(r"[0-9]")
 # Words that join a unit to the institution named after them, in the languages affiliations are written in.
 _CONNECTORS = frozenset({"of", "at", "the", "to", "de", "di", "du", "des", "da", "do", "del", "della", "der"})
@@ -118,6 +119,13 @@ class Matcher:
                 strict=True,
             )
         }
+        # A university system (`University of California System`) is only meant when the string says
+        # `system`: `University of California, La Jolla` names a campus the registry may not hold.
+        self._systems = frozenset(
+            ror_id
+            for ror_id, (name, _) in self._organizations.items()
+            if ror_id in self._children and name.casefold().endswith(" system")
+        )
         self._aliases: dict[str, dict[str, Alias]] = defaultdict(dict)
         for alias in aliases:
             # A seeded id missing from a partial registry still resolves, under the seed's name and country.
@@ -153,10 +161,14 @@ class Matcher:
                 _keep_best(self._exact[bare], ror_id, _NAME_RANK["alias"])
                 _keep_best(self._abbreviated[self._abbreviator.key(bare)], ror_id, _NAME_RANK["alias"])
         self._fuzzy_names = list(fuzzy_names)
+        # Word -> positions in _fuzzy_names, overall (to find the query's rarest word) and per country (so
+        # the candidates of a known country are read directly, never filtered out of a long list).
         self._postings: dict[str, list[int]] = defaultdict(list)
-        for position, (tokens, _) in enumerate(self._fuzzy_names):
+        self._country_postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for position, (tokens, ror_id) in enumerate(self._fuzzy_names):
             for token in set(tokens.split()):
                 self._postings[token].append(position)
+                self._country_postings[(token, self._organizations[ror_id][1])].append(position)
         log.info("ROR matcher indexed %s organisations, %s names", len(self._organizations), len(fuzzy_names))
 
     def resolve(self, text: str, country: str | None = None, organisation_first: bool = False) -> Match:
@@ -182,22 +194,42 @@ class Matcher:
         # organisations carry the city as an alias; in a pair it still tells campuses apart.
         singles = [(part, key) for part, key in _keyed(parts) if not self._is_city(key, allowed)]
         keys = _keyed(pairs) + singles
-        stages = [
+        # Whole parts (and adjacent pairs) first; the costlier word runs inside parts only when they fail.
+        whole_parts: list[tuple[str, Candidates, Lookup]] = [
             ("alias", keys, self._by_alias),
             ("exact", keys, self._by_exact),
             ("abbreviated", keys, self._by_abbreviation),
-            ("prefix", [(part, prefix) for part, key in singles for prefix in self._prefixes(key)], self._by_name),
-            ("contained", [(part, window) for part, key in singles for window in self._windows(key)], self._by_name),
         ]
         if allowed is not None:  # short acronyms collide across countries: only used within a known one
-            stages.insert(2, ("acronym", keys, self._by_acronym))
-            stages.append(("acronym", self._acronym_tokens(parts), self._by_acronym))
+            whole_parts.insert(2, ("acronym", keys, self._by_acronym))
+        inside_parts: list[tuple[str, Callable[[], Candidates], Lookup]] = [
+            (
+                "prefix",
+                lambda: [(part, run) for part, key in singles for run in self._prefixes(key)],
+                self._by_name,
+            ),
+            (
+                "contained",
+                lambda: [(part, run) for part, key in singles for run in self._windows(key)],
+                self._by_name,
+            ),
+        ]
+        if allowed is not None:
+            inside_parts.append(("acronym", lambda: self._acronym_tokens(parts), self._by_acronym))
+        stages = [
+            (method, lambda keys=keys: keys, lookup) for method, keys, lookup in whole_parts
+        ] + inside_parts
         for method, candidates, lookup in stages:
-            found = [(part, ror_id) for part, key in candidates if (ror_id := lookup(key, allowed))]
+            found = [
+                (part, ror_id)
+                for part, key in candidates()
+                if (ror_id := lookup(key, allowed))
+                and (ror_id not in self._systems or "system" in key.split())
+            ]
             if found:
                 part, ror_id = self._preferred(found)
                 if ror_id in self._relatives:
-                    part, ror_id = self._in_hierarchy(text, part, ror_id, stages, allowed)
+                    part, ror_id = self._in_hierarchy(text, part, ror_id, whole_parts, allowed)
                 return self._match(text, country, ror_id, method, _CONFIDENCE[method], part)
         for part, key in singles:
             found, similarity = self._by_similarity(key, allowed)
@@ -268,9 +300,14 @@ class Matcher:
         return tokens
 
     def _in_hierarchy(
-        self, text: str, part: str, ror_id: str, stages: list[tuple[str, list[tuple[str, str]], Lookup]], allowed
+        self,
+        text: str,
+        part: str,
+        ror_id: str,
+        whole_parts: list[tuple[str, Candidates, Lookup]],
+        allowed: frozenset[str] | None,
     ) -> tuple[str, str]:
-        """Parent or child, when the string names both in separate parts (`Kunming Institute of Zoology,
+        """Parent or child, when the string names both as whole parts (`Kunming Institute of Zoology,
         Chinese Academy of Sciences`; `State Key Laboratory of Fire Science, University of Science and
         Technology of China`). A name inside the matched part is not another mention: `University of
         California San Diego` does not name the University of California System.
@@ -282,9 +319,7 @@ class Matcher:
         the one written last, next to the parent (`lab, institute, academy`), is taken.
         """
         named: dict[str, str] = {}
-        for method, candidates, lookup in stages:
-            if method not in _WHOLE_PART_METHODS:
-                continue
+        for _, candidates, lookup in whole_parts:
             for candidate_part, key in candidates:
                 if candidate_part in part or part in candidate_part:
                     continue
@@ -332,17 +367,19 @@ class Matcher:
         tokens = self._abbreviator.tokens(key)
         # Candidates must share the query's rarest indexed word: names alike but for the place (Wuhan vs
         # Zhuhai Center for Disease Control) score high on the common words and are wrong.
-        postings = [self._postings[token] for token in set(tokens) if token in self._postings]
-        if not postings:
+        indexed = [token for token in sorted(set(tokens)) if token in self._postings]
+        if not indexed:
             return None, 0.0
-        positions = min(postings, key=len)
-        if len(positions) > _MAX_POSTINGS:
+        rarest = min(indexed, key=lambda token: len(self._postings[token]))
+        if len(self._postings[rarest]) > _MAX_POSTINGS:
             return None, 0.0
-        choices = {
-            position: self._fuzzy_names[position][0]
-            for position in positions
-            if allowed is None or self._organizations[self._fuzzy_names[position][1]][1] in allowed
-        }
+        if allowed is None:
+            positions = self._postings[rarest]
+        else:
+            positions = [
+                p for code in sorted(allowed) for p in self._country_postings.get((rarest, code), ())
+            ]
+        choices = {position: self._fuzzy_names[position][0] for position in positions}
         if not choices:
             return None, 0.0
         scored = process.extract(
@@ -396,7 +433,9 @@ def _cities(organizations: pa.Table) -> dict[str, frozenset[str]]:
         return {}
     cities: dict[str, set[str]] = defaultdict(set)
     for city, country in zip(
-        organizations.column("city").to_pylist(), organizations.column("country_code").to_pylist(), strict=True
+        organizations.column("city").to_pylist(),
+        organizations.column("country_code").to_pylist(),
+        strict=True,
     ):
         if city and country:
             cities[normalise(city)].add(country)
