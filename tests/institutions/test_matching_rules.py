@@ -62,7 +62,7 @@ def _registry() -> Registry:
     )
     parents = pa.table({"ror_id": [c for c, _ in PARENTS], "parent_id": [p for _, p in PARENTS]})
     successors = pa.table({"ror_id": pa.array([], pa.string()), "successor_id": pa.array([], pa.string())})
-    return Registry(organizations, names, successors, parents, inputs=())
+    return Registry(organizations, names, successors, inputs=(), parents=parents)
 
 
 MATCHER = Matcher(_registry())

@@ -1,16 +1,28 @@
 """Resolve an organisation or affiliation string (plus an optional country) to one ROR institution.
 
+The rules follow ROR's own affiliation matching (the ROR API ``affiliation`` endpoint): the country read
+from the string limits the candidates, names, aliases, acronyms and labels in other languages are all
+candidates, comma parts are matched one by one, and a string naming an organisation and its parent is
+resolved to one of them on purpose.
+
 Methods, tried in this order; within a method every part of the address is tried before the next method:
 1. ``alias``: the curated seed (``dbt/seeds/institution_aliases.csv``), compared in abbreviated form;
-2. ``exact``: the normalised part equals a ROR display name, label or alias;
+2. ``exact``: the normalised part equals a ROR display name, label (any language) or alias; a ROR name with
+   a country in brackets (``Sanofi (France)``) also counts without it, as an alias;
 3. ``acronym``: (country known only) the whole part is a ROR acronym (3+ characters) in that country;
 4. ``abbreviated``: both sides contracted to WoS abbreviations (``normalise.Abbreviator``) are equal;
 5. ``prefix``: the leading words of a part name an organisation (``Stanford University School of
    Medicine``), unless the next word starts another institution's name (``... University Hospital``);
-6. ``fuzzy``: the best ROR name among those sharing the part's rarest word, scored with rapidfuzz's
+6. ``contained``: words inside a part, after a connecting word, name one (``Black Hole Initiative at
+   Harvard University``), see ``Matcher._windows``;
+7. ``acronym`` again: an upper-case word beside generic words or codes only (``INSERM U1148``);
+8. ``fuzzy``: the best ROR name among those sharing the part's rarest word, scored with rapidfuzz's
    token-sort ratio (word order ignored), accepted at ``fuzzy_threshold`` or above.
 Candidates are limited to the country (given, or read from the last comma part); a name shared by several
 organisations there resolves only if one of them carries it as a display name or label, else it is skipped.
+A part that is only a city names nothing; a university system (``... System`` with campuses) is taken only
+when the key says ``system``. Of the parts one method resolves, a university beats a co-named unit
+(``_preferred``); then ``_in_hierarchy`` moves to the parent or child the string also names.
 
 Parts: the comma parts of the string without the country, adjacent pairs first (``University of California,
 Berkeley``), then single parts; last to first by default (free text names the institution after the
@@ -83,7 +95,7 @@ class Match:
     ror_id: str | None
     institution_name: str
     institution_country: str
-    method: str  # alias, exact, acronym, abbreviated, fuzzy or unresolved
+    method: str  # alias, exact, acronym, abbreviated, prefix, contained, fuzzy or unresolved
     confidence: float
     matched_part: str | None
 

@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,6 +123,7 @@ ORDER BY ror_id, successor_id
 """
 
 
+PARENTS_SCHEMA = pa.schema([("ror_id", pa.string()), ("parent_id", pa.string())])
 _PARENTS_SQL = f"""
 SELECT DISTINCT id AS ror_id, r.id AS parent_id
 FROM (SELECT id, unnest(relationships) AS r FROM {_KEPT})
@@ -139,8 +140,9 @@ class Registry:
     organizations: pa.Table
     names: pa.Table
     successors: pa.Table
-    parents: pa.Table
     inputs: tuple[dict[str, object], ...]
+    # Last and optional, so registries built before it existed keep their constructor call.
+    parents: pa.Table = field(default_factory=lambda: PARENTS_SCHEMA.empty_table())
 
     def __len__(self) -> int:
         return self.organizations.num_rows

@@ -47,7 +47,7 @@ MATCHES_SCHEMA = pa.schema(
         ("institution_key", pa.string()),  # ROR id, or unresolved:<country>:<normalised text>
         ("canonical_name", pa.string()),
         ("institution_country", pa.string()),
-        ("method", pa.string()),  # alias, exact, acronym, abbreviated, prefix, fuzzy, unresolved
+        ("method", pa.string()),  # alias, exact, acronym, abbreviated, prefix, contained, fuzzy, unresolved
         ("confidence", pa.float64()),
         ("ror_id", pa.string()),
         ("matched_part", pa.string()),

@@ -18,7 +18,14 @@ import pyarrow.parquet as pq
 
 from stiwatch.atomic_io import read_json
 from stiwatch.config import Settings
-from stiwatch.institutions.registry import SOURCE, TABLES, Registry, load_ror, write_registry
+from stiwatch.institutions.registry import (
+    PARENTS_SCHEMA,
+    SOURCE,
+    TABLES,
+    Registry,
+    load_ror,
+    write_registry,
+)
 from stiwatch.landing import Snapshot, list_snapshots
 from stiwatch.layout import snapshot_dir
 
@@ -31,7 +38,7 @@ _EMPTY_TABLES = {
     ),
     "names": pa.schema([(column, pa.string()) for column in ("ror_id", "name", "name_type")]),
     "successors": pa.schema([(column, pa.string()) for column in ("ror_id", "successor_id")]),
-    "parents": pa.schema([(column, pa.string()) for column in ("ror_id", "parent_id")]),
+    "parents": PARENTS_SCHEMA,
 }
 
 
