@@ -12,7 +12,7 @@
     stiwatch publish                    quality gate, then a new serving release and the figures report
     stiwatch report                     rebuild the figures report of the current serving release
     stiwatch dbt-docs                   generate the dbt docs into the reports folder
-    stiwatch ror-report [args...]       ROR matching precision and recall on a gold set
+    stiwatch ror-report [args...]       ROR matching precision and recall, development and test parts
     stiwatch summary                    the marts at a glance (warehouse opened read-only)
     stiwatch airflow <args...>          the airflow CLI with the embedded environment
 

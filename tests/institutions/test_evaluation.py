@@ -12,6 +12,7 @@ so, and turns red (strict xfail) the day it is, so the floor is raised.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,22 @@ def test_scores_count_true_negatives_and_wrong_predictions(matcher: Matcher) -> 
     assert (scores.predicted, scores.correct, scores.true_negatives, scores.with_gold_id) == (2, 1, 1, 3)
     assert (scores.precision, scores.recall) == (0.5, pytest.approx(1 / 3))
     assert (scores.gold_id_in_registry, scores.recall_in_registry) == (2, 0.5)
+
+
+def test_ror_report_prints_both_parts(
+    ror_dir: Path, ror_files: list[Path], test_part_scores, tmp_path, capsys
+) -> None:
+    from stiwatch.cli import main
+
+    out = tmp_path / "report.json"
+    gold = ror_dir / "dataset_affiliations_springer_2023_10_31.json"
+    assert main(["ror-report", "--gold", str(gold), *map(str, ror_files), "--json", str(out)]) == 0
+    header = capsys.readouterr().out.splitlines()[2].split()
+    assert header == ["development", "test", "all"]
+    parts = json.loads(out.read_text())["parts"]
+    assert [parts[name]["strings"] for name in ("development", "test", "all")] == [1530, 1470, 3000]
+    assert (parts["test"]["predicted"], parts["test"]["correct"]) == (
+        test_part_scores.predicted,
+        test_part_scores.correct,
+    )
+    assert parts["development"]["correct"] + parts["test"]["correct"] == parts["all"]["correct"]
