@@ -28,9 +28,17 @@ log = logging.getLogger(__name__)
 RECORD_FILE = "warehouse_build.json"
 # What dbt reads besides the lake: its code, its seeds and its project settings.
 DBT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
-# Keys of lake/institutions/_manifest.json that change how an already seen string resolves (the ROR dump
-# and the curated seeds); its count of strings grows with every WoS snapshot and is left out on purpose.
-INSTITUTION_KEYS = ("registry_id", "alias_seed_sha256", "abbreviation_seed_sha256")
+# Keys of lake/institutions/_manifest.json that change how an already seen string resolves (the ROR dump,
+# the curated seeds, the matcher's code and threshold); its count of strings grows with every WoS snapshot
+# and is left out on purpose.
+INSTITUTION_KEYS = (
+    "registry_id",
+    "alias_seed_sha256",
+    "abbreviation_seed_sha256",
+    "country_variant_seed_sha256",
+    "matcher_sha256",
+    "fuzzy_threshold",
+)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@
     stiwatch publish                    quality gate, then a new serving release and the figures report
     stiwatch report                     rebuild the figures report of the current serving release
     stiwatch dbt-docs                   generate the dbt docs into the reports folder
-    stiwatch ror-report [args...]       ROR matching precision and recall on a gold set
+    stiwatch ror-report [args...]       ROR matching precision and recall, development and test parts
     stiwatch summary                    the marts at a glance (warehouse opened read-only)
     stiwatch airflow <args...>          the airflow CLI with the embedded environment
 
@@ -155,10 +155,10 @@ def _cmd_dbt_docs(settings: Settings, _: argparse.Namespace) -> None:
     print(f"dbt docs: {generate_dbt_docs(settings)}")
 
 
-def _cmd_ror_report(_: Settings, args: argparse.Namespace) -> None:
+def _cmd_ror_report(settings: Settings, args: argparse.Namespace) -> None:
     from stiwatch.institutions.report import run
 
-    run(args)
+    run(args, settings)
 
 
 def _cmd_summary(settings: Settings, _: argparse.Namespace) -> None:
@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser(name, help=text).set_defaults(run=run)
     from stiwatch.institutions.report import add_arguments as add_ror_report_arguments
 
-    ror = sub.add_parser("ror-report", help="ROR matching precision/recall on a gold set")
+    ror = sub.add_parser("ror-report", help="ROR matching precision/recall, development and test parts")
     add_ror_report_arguments(ror).set_defaults(run=_cmd_ror_report)
     sub.add_parser("summary", help="print the marts at a glance").set_defaults(run=_cmd_summary)
     passthrough = sub.add_parser("airflow", help="run the airflow CLI with the embedded environment")

@@ -9,6 +9,7 @@ from stiwatch.institutions import Matcher, Registry, load_aliases
 from stiwatch.institutions.normalise import load_abbreviator, normalise
 
 CAS = "https://ror.org/034t30j35"  # Chinese Academy of Sciences, CN
+CAS_AUTOMATION = "https://ror.org/022c3hy66"  # Institute of Automation, CN; its ROR parent is CAS
 UCAS = "https://ror.org/05qbk4x57"  # University of Chinese Academy of Sciences, CN
 TU_DELFT = "https://ror.org/02e2c7k09"  # Delft University of Technology, NL
 DTU = "https://ror.org/04qtj9h94"  # Technical University of Denmark, DK
@@ -77,7 +78,9 @@ def test_full_wos_address_and_free_text_affiliation(matcher: Matcher) -> None:
     wos = matcher.resolve(
         "Chinese Acad Sci, Inst Automat, Beijing 100190, Peoples R China", organisation_first=True
     )
-    assert (wos.ror_id, wos.country_code, wos.institution_country) == (CAS, "CN", "CN")
+    # The address names CAS and one of its institutes: the institute, CAS's child, is the organisation.
+    assert (wos.ror_id, wos.country_code, wos.institution_country) == (CAS_AUTOMATION, "CN", "CN")
+    assert (wos.matched_part, matcher.resolve("Chinese Acad Sci", "CN").ror_id) == ("Inst Automat", CAS)
     springer = matcher.resolve("Department of Physics, Tsinghua University, Beijing, China")
     assert (springer.ror_id, springer.institution_name, springer.matched_part) == (
         TSINGHUA,

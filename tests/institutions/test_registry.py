@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -157,3 +158,39 @@ def test_write_registry_to_the_lake(tmp_path: Path, ror_files: list[Path]) -> No
     ).fetchone()
     assert (count, acronym) == (2, "AIIA")
     assert not list(folder.rglob(".*tmp-*"))
+
+
+def test_parents_table_from_relationships(registry) -> None:
+    # zcat ror_records_v1_schema.jsonl.gz | grep '"id": "https://ror.org/022c3hy66"': Institute of
+    # Automation, relationships Parent 034t30j35 (Chinese Academy of Sciences) and two Child labs.
+    rows = [row for row in registry.parents.to_pylist() if row["ror_id"] == "https://ror.org/022c3hy66"]
+    assert rows == [{"ror_id": "https://ror.org/022c3hy66", "parent_id": "https://ror.org/034t30j35"}]
+    # Child relationships are not parents: CAS names none.
+    assert "https://ror.org/034t30j35" not in registry.parents.column("ror_id").to_pylist()
+
+
+def test_a_lake_copy_written_before_the_parents_table_is_written_again(
+    settings, ror_files: list[Path]
+) -> None:
+    from stiwatch.institutions.ror_landing import publish_landed_dumps, read_registry
+
+    landing = settings.landing_dir / "ror" / "2024-10-31_shared"
+    landing.mkdir(parents=True)
+    (landing / "records.jsonl").write_text(
+        "".join(_raw_lines(ror_files[0], ["https://ror.org/022c3hy66"])), encoding="utf-8"
+    )
+    assert publish_landed_dumps(settings) == ["2024-10-31_shared"]
+    assert publish_landed_dumps(settings) == []  # complete: not written twice
+    folder = settings.lake_dir / "ror" / "snapshot=2024-10-31_shared"
+    manifest = json.loads((folder / "_manifest.json").read_text())
+    del manifest["rows"]["parents"]  # as an earlier version wrote it
+    (folder / "_manifest.json").write_text(json.dumps(manifest))
+    shutil.rmtree(folder / "parents")
+    assert publish_landed_dumps(settings) == ["2024-10-31_shared"]
+    parents = read_registry(settings.lake_dir, "2024-10-31_shared").parents.to_pylist()
+    # The lines holding the id are the institute's record and those of its two labs (their parent).
+    assert parents == [
+        {"ror_id": "https://ror.org/022c3hy66", "parent_id": "https://ror.org/034t30j35"},
+        {"ror_id": "https://ror.org/02aztsv52", "parent_id": "https://ror.org/022c3hy66"},
+        {"ror_id": "https://ror.org/03bdmv123", "parent_id": "https://ror.org/022c3hy66"},
+    ]

@@ -1,8 +1,10 @@
 """Country of a free-text address, from its last comma part, when the caller does not know it.
 
-Names come from three places: the WoS country seed (``Peoples R China``, ``England``, ``USA`` ...), the
-country-code alias seed (``UK``, ``EL``) and the country names carried by the ROR records themselves
-(``China``, ``United Kingdom``, ``Türkiye`` ...). A leading ``the`` is ignored; a part such as
+Names come from four places: the WoS country seed (``Peoples R China``, ``England``, ``USA`` ...), the
+country-code alias seed (``UK``, ``EL``), the country names carried by the ROR records themselves
+(``China``, ``United Kingdom``, ``Türkiye`` ...) and the seed of names in other languages and official
+forms that free-text affiliations use (``dbt/seeds/country_name_variants.csv``: ``Deutschland``,
+``Republic of Korea``, ``R.O.C.``). A leading ``the`` is ignored; a part such as
 ``MA 02115 USA`` is tried whole, then by its last word.
 """
 
@@ -15,6 +17,8 @@ import pyarrow as pa
 from stiwatch.config import SEEDS_DIR
 from stiwatch.institutions.normalise import normalise
 from stiwatch.sources.wos.countries import default_lookup
+
+COUNTRY_VARIANT_SEED = SEEDS_DIR / "country_name_variants.csv"
 
 # Countries whose organisations a matcher accepts for each other: WoS writes Hong Kong and Macau addresses
 # as `Peoples R China` in older records, while ROR files them under HK and MO.
@@ -46,6 +50,10 @@ class CountryNames:
         )
         with (SEEDS_DIR / "country_code_aliases.csv").open(encoding="utf-8", newline="") as fh:
             by_name.update((normalise(row["alias_code"]), row["country_code"]) for row in csv.DictReader(fh))
+        with COUNTRY_VARIANT_SEED.open(encoding="utf-8", newline="") as fh:
+            by_name.update(
+                (normalise(row["country_name"]), row["country_code"]) for row in csv.DictReader(fh)
+            )
         self._by_name = by_name
 
     def code_of(self, part: str) -> str | None:

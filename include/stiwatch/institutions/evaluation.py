@@ -4,16 +4,30 @@ A prediction is correct when its ROR id is among the string's gold ids. A string
 prediction is a true negative; a prediction for it is a wrong prediction. precision = correct / predicted;
 recall = correct / strings with a gold id. Because a registry may be partial (the shared ROR files are not a
 full dump), recall is also given over the strings whose gold ids include one the registry holds.
+
+The gold set is split in two, once and for good, so that the matching rules can be tuned on one part and
+measured on the other (``split_gold``): a string belongs to the ``test`` part when the first 8 hex digits of
+SHA-256(``GOLD_SPLIT_SEED`` + NUL + the string) read as a number fall below ``GOLD_TEST_SHARE`` of 16**8,
+else to the ``development`` part. The split depends on nothing but the string itself: it does not move when
+records are added, reordered or removed, and a string repeated in the file lands in one part only. Thresholds
+and rules are tuned on the development part; the test part is only ever measured.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stiwatch.institutions.matcher import Matcher
+
+# Changing either of these reshuffles the parts, and every figure measured on the test part so far becomes
+# a figure on strings that were tuned on: keep them.
+GOLD_SPLIT_SEED = "stiwatch-gold-split-1"
+GOLD_TEST_SHARE = 0.5
+DEVELOPMENT, TEST = "development", "test"
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,20 @@ def load_gold(path: Path) -> list[GoldAffiliation]:
                 'expected [{"affiliation": "...", "ror_ids": ["https://ror.org/..."]}, ...]'
             ) from None
     return gold
+
+
+def gold_part(affiliation: str) -> str:
+    """``test`` or ``development``: the part of the gold set a string belongs to (module docstring)."""
+    digest = hashlib.sha256(f"{GOLD_SPLIT_SEED}\0{affiliation}".encode()).hexdigest()
+    return TEST if int(digest[:8], 16) < GOLD_TEST_SHARE * 16**8 else DEVELOPMENT
+
+
+def split_gold(gold: list[GoldAffiliation]) -> dict[str, list[GoldAffiliation]]:
+    """The gold strings by part, ``development`` first, each in file order."""
+    parts: dict[str, list[GoldAffiliation]] = {DEVELOPMENT: [], TEST: []}
+    for item in gold:
+        parts[gold_part(item.affiliation)].append(item)
+    return parts
 
 
 def evaluate(matcher: Matcher, gold: list[GoldAffiliation], registry_ids: set[str]) -> Scores:

@@ -1,16 +1,28 @@
 """Resolve an organisation or affiliation string (plus an optional country) to one ROR institution.
 
+The rules follow ROR's own affiliation matching (the ROR API ``affiliation`` endpoint): the country read
+from the string limits the candidates, names, aliases, acronyms and labels in other languages are all
+candidates, comma parts are matched one by one, and a string naming an organisation and its parent is
+resolved to one of them on purpose.
+
 Methods, tried in this order; within a method every part of the address is tried before the next method:
 1. ``alias``: the curated seed (``dbt/seeds/institution_aliases.csv``), compared in abbreviated form;
-2. ``exact``: the normalised part equals a ROR display name, label or alias;
+2. ``exact``: the normalised part equals a ROR display name, label (any language) or alias; a ROR name with
+   a country in brackets (``Sanofi (France)``) also counts without it, as an alias;
 3. ``acronym``: (country known only) the whole part is a ROR acronym (3+ characters) in that country;
 4. ``abbreviated``: both sides contracted to WoS abbreviations (``normalise.Abbreviator``) are equal;
 5. ``prefix``: the leading words of a part name an organisation (``Stanford University School of
    Medicine``), unless the next word starts another institution's name (``... University Hospital``);
-6. ``fuzzy``: the best ROR name among those sharing the part's rarest word, scored with rapidfuzz's
+6. ``contained``: words inside a part, after a connecting word, name one (``Black Hole Initiative at
+   Harvard University``), see ``Matcher._windows``;
+7. ``acronym`` again: an upper-case word beside generic words or codes only (``INSERM U1148``);
+8. ``fuzzy``: the best ROR name among those sharing the part's rarest word, scored with rapidfuzz's
    token-sort ratio (word order ignored), accepted at ``fuzzy_threshold`` or above.
 Candidates are limited to the country (given, or read from the last comma part); a name shared by several
 organisations there resolves only if one of them carries it as a display name or label, else it is skipped.
+A part that is only a city names nothing; a university system (``... System`` with campuses) is taken only
+when the key says ``system``. Of the parts one method resolves, a university beats a co-named unit
+(``_preferred``); then ``_in_hierarchy`` moves to the parent or child the string also names.
 
 Parts: the comma parts of the string without the country, adjacent pairs first (``University of California,
 Berkeley``), then single parts; last to first by default (free text names the institution after the
@@ -23,12 +35,14 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+import pyarrow as pa
 from rapidfuzz import fuzz, process
 
+from stiwatch.config import INSTITUTION_FUZZY_THRESHOLD
 from stiwatch.institutions.aliases import Alias
 from stiwatch.institutions.countries import CountryNames, compatible_countries
 from stiwatch.institutions.normalise import Abbreviator, load_abbreviator, normalise
@@ -36,10 +50,20 @@ from stiwatch.institutions.registry import Registry
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FUZZY_THRESHOLD = 0.92
+Lookup = Callable[[str, frozenset[str] | None], str | None]  # normalised key, countries -> ROR id
+Candidates = list[tuple[str, str]]  # (address part, normalised key to look up)
+
+DEFAULT_FUZZY_THRESHOLD = INSTITUTION_FUZZY_THRESHOLD  # the setting's default
 UNKNOWN_COUNTRY = "UNKNOWN"
 UNRESOLVED = "unresolved"
-_CONFIDENCE = {"alias": 1.0, "exact": 1.0, "acronym": 0.9, "abbreviated": 0.95, "prefix": 0.85}
+_CONFIDENCE = {
+    "alias": 1.0,
+    "exact": 1.0,
+    "acronym": 0.9,
+    "abbreviated": 0.95,
+    "prefix": 0.85,
+    "contained": 0.85,
+}
 # A prefix followed by one of these words names another institution, not a faculty of the prefix:
 # `Hunan University of Arts and Science` is not `Hunan University`, nor `Aalborg University Hospital`.
 _NOT_A_SUB_UNIT = frozenset(
@@ -47,6 +71,15 @@ _NOT_A_SUB_UNIT = frozenset(
 )
 _PART_SEPARATORS = re.compile(r"[,;]")
 _PARENTHESES = re.compile(r"\([^)]*\)")
+# A lab's institute's university: at most this many steps up or down the ROR hierarchy per string.
+_MAX_HIERARCHY_STEPS = 3
+_DIGIT = re.compile(r"[0-9]")
+# Words that join a unit to the institution named after them, in the languages affiliations are written in.
+_CONNECTORS = frozenset({"of", "at", "the", "to", "de", "di", "du", "des", "da", "do", "del", "della", "der"})
+# A part naming one of these before a university names an organisation of its own (affiliated hospital).
+_OWN_INSTITUTIONS = frozenset({"hospital", "hospitals", "klinikum", "clinic", "clinics", "infirmary"})
+_ACRONYM_TOKEN = re.compile(r"\b[A-Z]{3,}\b")
+_TRAILING_BRACKETS = re.compile(r"\s*\([^)]*\)\s*$")
 # Display names and labels outrank aliases when one name belongs to several organisations.
 _NAME_RANK = {"display": 0, "label": 0, "alias": 1}
 _MIN_ACRONYM_LENGTH = 3
@@ -62,7 +95,7 @@ class Match:
     ror_id: str | None
     institution_name: str
     institution_country: str
-    method: str  # alias, exact, acronym, abbreviated, fuzzy or unresolved
+    method: str  # alias, exact, acronym, abbreviated, prefix, contained, fuzzy or unresolved
     confidence: float
     matched_part: str | None
 
@@ -85,6 +118,10 @@ class Matcher:
         self._fuzzy_cutoff = fuzzy_threshold * 100
         self._countries = CountryNames(registry.organizations)
         orgs = registry.organizations
+        self._cities = _cities(orgs)
+        self._education = _education(orgs)
+        self._parents, self._children = _hierarchy(registry.parents)
+        self._relatives = self._parents.keys() | self._children.keys()
         self._organizations: dict[str, tuple[str, str]] = {
             ror_id: (name, country or UNKNOWN_COUNTRY)
             for ror_id, name, country in zip(
@@ -94,6 +131,13 @@ class Matcher:
                 strict=True,
             )
         }
+        # A university system (`University of California System`) is only meant when the string says
+        # `system`: `University of California, La Jolla` names a campus the registry may not hold.
+        self._systems = frozenset(
+            ror_id
+            for ror_id, (name, _) in self._organizations.items()
+            if ror_id in self._children and name.casefold().endswith(" system")
+        )
         self._aliases: dict[str, dict[str, Alias]] = defaultdict(dict)
         for alias in aliases:
             # A seeded id missing from a partial registry still resolves, under the seed's name and country.
@@ -122,11 +166,21 @@ class Matcher:
             _keep_best(self._exact[key], ror_id, rank)
             _keep_best(self._abbreviated["".join(tokens)], ror_id, rank)
             fuzzy_names[(" ".join(tokens), ror_id)] = None
+            # ROR tells same-named companies apart by a country in brackets (`Sanofi (France)`), which
+            # affiliations never write: the bare name is indexed too, ranked as an alias.
+            bare = normalise(_TRAILING_BRACKETS.sub("", name))
+            if bare and bare != key:
+                _keep_best(self._exact[bare], ror_id, _NAME_RANK["alias"])
+                _keep_best(self._abbreviated[self._abbreviator.key(bare)], ror_id, _NAME_RANK["alias"])
         self._fuzzy_names = list(fuzzy_names)
+        # Word -> positions in _fuzzy_names, overall (to find the query's rarest word) and per country (so
+        # the candidates of a known country are read directly, never filtered out of a long list).
         self._postings: dict[str, list[int]] = defaultdict(list)
-        for position, (tokens, _) in enumerate(self._fuzzy_names):
+        self._country_postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for position, (tokens, ror_id) in enumerate(self._fuzzy_names):
             for token in set(tokens.split()):
                 self._postings[token].append(position)
+                self._country_postings[(token, self._organizations[ror_id][1])].append(position)
         log.info("ROR matcher indexed %s organisations, %s names", len(self._organizations), len(fuzzy_names))
 
     def resolve(self, text: str, country: str | None = None, organisation_first: bool = False) -> Match:
@@ -148,26 +202,157 @@ class Matcher:
         if not organisation_first:
             parts.reverse()
             pairs.reverse()
-        singles = _keyed(parts)
+        # A part that is only a city (`Providence`, `Cambridge`) names no institution, however many
+        # organisations carry the city as an alias; in a pair it still tells campuses apart.
+        singles = [(part, key) for part, key in _keyed(parts) if not self._is_city(key, allowed)]
         keys = _keyed(pairs) + singles
-        stages = [
+        # Whole parts (and adjacent pairs) first; the costlier word runs inside parts only when they fail.
+        whole_parts: list[tuple[str, Candidates, Lookup]] = [
             ("alias", keys, self._by_alias),
             ("exact", keys, self._by_exact),
             ("abbreviated", keys, self._by_abbreviation),
-            ("prefix", [(part, prefix) for part, key in singles for prefix in _prefixes(key)], self._by_name),
         ]
         if allowed is not None:  # short acronyms collide across countries: only used within a known one
-            stages.insert(2, ("acronym", keys, self._by_acronym))
+            whole_parts.insert(2, ("acronym", keys, self._by_acronym))
+        inside_parts: list[tuple[str, Callable[[], Candidates], Lookup]] = [
+            (
+                "prefix",
+                lambda: [(part, run) for part, key in singles for run in self._prefixes(key)],
+                self._by_name,
+            ),
+            (
+                "contained",
+                lambda: [(part, run) for part, key in singles for run in self._windows(key)],
+                self._by_name,
+            ),
+        ]
+        if allowed is not None:
+            inside_parts.append(("acronym", lambda: self._acronym_tokens(parts), self._by_acronym))
+        stages = [
+            (method, lambda keys=keys: keys, lookup) for method, keys, lookup in whole_parts
+        ] + inside_parts
         for method, candidates, lookup in stages:
-            for part, key in candidates:
-                found = lookup(key, allowed)
-                if found:
-                    return self._match(text, country, found, method, _CONFIDENCE[method], part)
+            found = [
+                (part, ror_id)
+                for part, key in candidates()
+                if (ror_id := lookup(key, allowed))
+                and (ror_id not in self._systems or "system" in key.split())
+            ]
+            if found:
+                part, ror_id = self._preferred(found)
+                if ror_id in self._relatives:
+                    part, ror_id = self._in_hierarchy(text, part, ror_id, whole_parts, allowed)
+                return self._match(text, country, ror_id, method, _CONFIDENCE[method], part)
         for part, key in singles:
             found, similarity = self._by_similarity(key, allowed)
             if found:
                 return self._match(text, country, found, "fuzzy", similarity, part)
         return self._unresolved(text, country)
+
+    def _preferred(self, found: list[tuple[str, str]]) -> tuple[str, str]:
+        """Of the organisations one method finds in several parts, the first in reading order, unless it
+        is no university and a later part names one: an affiliation lists the lab, the CNRS unit or the
+        hospital beside the university it belongs to (`Sorbonne Université, CNRS, LIP6`)."""
+        first = found[0]
+        if first[1] in self._education:
+            return first
+        return next((hit for hit in found if hit[1] in self._education), first)
+
+    def _prefixes(self, key: str) -> list[str]:
+        """Leading word runs of a key, longest first, at least two words (``stanford university school of
+        medicine`` -> ... ``stanford university``): the institution named before its faculty in one part.
+        A run must not end on a word the abbreviations drop (``shiraz university of`` would contract to
+        ``shiraz university``), nor be followed by a word that starts another institution's name, except
+        ``and`` joining two institutions (``massachusetts general hospital and harvard medical school``)."""
+        words = key.split()
+        return [
+            " ".join(words[:length])
+            for length in range(len(words) - 1, 1, -1)
+            if (words[length] == "and" or words[length] not in _NOT_A_SUB_UNIT)
+            and not self._abbreviator.drops(words[length - 1])
+        ]
+
+    def _windows(self, key: str) -> list[str]:
+        """Inner and trailing word runs of a key that may name the institution a part belongs to, longest
+        first and, at one length, the last first (runs from the first word are ``_prefixes``).
+
+        A run counts when it follows a connecting word (`black hole initiative at harvard university`,
+        `shenzhen campus of sun yat sen university`), is not followed by a word that starts another
+        institution (`... at vanderbilt university medical center`), holds a word that is more than a
+        generic institution word (not `national institute of technology`), and nothing before it names a
+        hospital: an affiliated hospital of a university is an organisation of its own in ROR.
+        """
+        words = key.split()
+        runs = []
+        for length in range(len(words) - 1, 1, -1):
+            for start in range(len(words) - length, 0, -1):
+                end = start + length
+                run = words[start:end]
+                if (
+                    words[start - 1] in _CONNECTORS
+                    and not self._abbreviator.drops(run[-1])
+                    and (end == len(words) or words[end] not in _NOT_A_SUB_UNIT)
+                    and not _OWN_INSTITUTIONS.intersection(words[:start])
+                    and any(not self._abbreviator.is_generic(word) for word in run)
+                ):
+                    runs.append(" ".join(run))
+        return runs
+
+    def _acronym_tokens(self, parts: Iterable[str]) -> list[tuple[str, str]]:
+        """Upper-case words of three or more letters standing beside nothing but generic words or codes
+        (`INSERM U1148`, `VIT University`), as (part, normalised word). An acronym before a name
+        (`ICAR-Indian Agricultural Research Institute`) is the parent of an institute ROR may hold apart."""
+        tokens = []
+        for part in parts:
+            words = normalise(part).split()
+            for token in _ACRONYM_TOKEN.findall(part):
+                rest = [word for word in words if word != token.casefold()]
+                if rest and all(self._abbreviator.is_generic(word) or _DIGIT.search(word) for word in rest):
+                    tokens.append((part, token.casefold()))
+        return tokens
+
+    def _in_hierarchy(
+        self,
+        text: str,
+        part: str,
+        ror_id: str,
+        whole_parts: list[tuple[str, Candidates, Lookup]],
+        allowed: frozenset[str] | None,
+    ) -> tuple[str, str]:
+        """Parent or child, when the string names both as whole parts (`Kunming Institute of Zoology,
+        Chinese Academy of Sciences`; `State Key Laboratory of Fire Science, University of Science and
+        Technology of China`). A name inside the matched part is not another mention: `University of
+        California San Diego` does not name the University of California System.
+
+        A university is credited with its units (labs, institutes, faculties, hospitals it parents), as
+        publishers' curators do; any other parent (an academy, a government agency, a hospital group) gives
+        way to the child it names, the most specific organisation in the string: CAS institutes, NIH
+        institutes and the hospitals of a group are organisations of their own. Of several children named,
+        the one written last, next to the parent (`lab, institute, academy`), is taken.
+        """
+        named: dict[str, str] = {}
+        for _, candidates, lookup in whole_parts:
+            for candidate_part, key in candidates:
+                if candidate_part in part or part in candidate_part:
+                    continue
+                if (found := lookup(key, allowed)) and found not in named:
+                    named[found] = candidate_part
+        for _ in range(_MAX_HIERARCHY_STEPS):
+            parents = [parent for parent in self._parents.get(ror_id, ()) if parent in named]
+            university = next((parent for parent in parents if parent in self._education), None)
+            children = [child for child in self._children.get(ror_id, ()) if child in named]
+            if university:
+                ror_id = university
+            elif children and ror_id not in self._education:
+                ror_id = max(children, key=lambda child: text.rfind(named[child]))
+            else:
+                break
+            part = named.pop(ror_id)
+        return part, ror_id
+
+    def _is_city(self, key: str, allowed: frozenset[str] | None) -> bool:
+        countries = self._cities.get(key)
+        return bool(countries) and (allowed is None or bool(countries & allowed))
 
     def _by_alias(self, key: str, allowed: frozenset[str] | None) -> str | None:
         entries = self._aliases.get(self._abbreviator.key(key))
@@ -194,17 +379,19 @@ class Matcher:
         tokens = self._abbreviator.tokens(key)
         # Candidates must share the query's rarest indexed word: names alike but for the place (Wuhan vs
         # Zhuhai Center for Disease Control) score high on the common words and are wrong.
-        postings = [self._postings[token] for token in set(tokens) if token in self._postings]
-        if not postings:
+        indexed = [token for token in sorted(set(tokens)) if token in self._postings]
+        if not indexed:
             return None, 0.0
-        positions = min(postings, key=len)
-        if len(positions) > _MAX_POSTINGS:
+        rarest = min(indexed, key=lambda token: len(self._postings[token]))
+        if len(self._postings[rarest]) > _MAX_POSTINGS:
             return None, 0.0
-        choices = {
-            position: self._fuzzy_names[position][0]
-            for position in positions
-            if allowed is None or self._organizations[self._fuzzy_names[position][1]][1] in allowed
-        }
+        if allowed is None:
+            positions = self._postings[rarest]
+        else:
+            positions = [
+                p for code in sorted(allowed) for p in self._country_postings.get((rarest, code), ())
+            ]
+        choices = {position: self._fuzzy_names[position][0] for position in positions}
         if not choices:
             return None, 0.0
         scored = process.extract(
@@ -241,15 +428,55 @@ def _keyed(parts: Iterable[str]) -> list[tuple[str, str]]:
     return [(part, key) for part in parts if len((key := normalise(part)).replace(" ", "")) >= 3]
 
 
-def _prefixes(key: str) -> list[str]:
-    """Leading word runs of a key, longest first, at least two words (``stanford university school of
-    medicine`` -> ... ``stanford university``): the institution named before its faculty in one part."""
-    words = key.split()
+def _acronym_tokens(parts: Iterable[str]) -> list[tuple[str, str]]:
+    """Upper-case words of three or more letters in the parts (`INSERM U1148`, `VIT University`), as
+    (part, normalised word): an acronym standing in a part beside other words."""
     return [
-        " ".join(words[:length])
-        for length in range(len(words) - 1, 1, -1)
-        if words[length] not in _NOT_A_SUB_UNIT
+        (part, token.casefold())
+        for part in parts
+        for token in _ACRONYM_TOKEN.findall(part)
+        if normalise(part) != token.casefold()
     ]
+
+
+def _cities(organizations: pa.Table) -> dict[str, frozenset[str]]:
+    """Normalised city name -> the countries of the organisations located there."""
+    if "city" not in organizations.column_names:
+        return {}
+    cities: dict[str, set[str]] = defaultdict(set)
+    for city, country in zip(
+        organizations.column("city").to_pylist(),
+        organizations.column("country_code").to_pylist(),
+        strict=True,
+    ):
+        if city and country:
+            cities[normalise(city)].add(country)
+    return {city: frozenset(countries) for city, countries in cities.items()}
+
+
+def _hierarchy(parents: pa.Table) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """ROR id -> its parents, and ROR id -> its children, each list sorted."""
+    up: dict[str, list[str]] = defaultdict(list)
+    down: dict[str, list[str]] = defaultdict(list)
+    for child, parent in sorted(
+        zip(parents.column("ror_id").to_pylist(), parents.column("parent_id").to_pylist(), strict=True)
+    ):
+        up[child].append(parent)
+        down[parent].append(child)
+    return dict(up), dict(down)
+
+
+def _education(organizations: pa.Table) -> frozenset[str]:
+    """ROR ids of the organisations typed ``education`` (universities, colleges)."""
+    if "types" not in organizations.column_names:
+        return frozenset()
+    return frozenset(
+        ror_id
+        for ror_id, types in zip(
+            organizations.column("ror_id").to_pylist(), organizations.column("types").to_pylist(), strict=True
+        )
+        if types and "education" in types
+    )
 
 
 def _keep_best(ranks: dict[str, int], ror_id: str, rank: int) -> None:

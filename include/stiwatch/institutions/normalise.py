@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stiwatch.config import SEEDS_DIR
@@ -43,11 +43,24 @@ class Abbreviator:
     """Rewrites normalised words into their WoS abbreviation; words mapped to ``""`` are dropped."""
 
     by_word: dict[str, str]
+    _abbreviations: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_abbreviations", frozenset(word for word in self.by_word.values() if word))
 
     def tokens(self, normalised: str) -> list[str]:
         """The words of a normalised string in abbreviated form, dropped words left out."""
         abbreviated = (self.by_word.get(word, word) for word in normalised.split())
         return [word for word in abbreviated if word]
+
+    def is_generic(self, word: str) -> bool:
+        """Whether a normalised word is one the seed abbreviates or drops (``university``, ``of``), or
+        such an abbreviation itself: a word naming a kind of institution, not which one."""
+        return word in self.by_word or word in self._abbreviations
+
+    def drops(self, word: str) -> bool:
+        """Whether the seed drops a normalised word (``of``, ``the``) from abbreviated keys."""
+        return self.by_word.get(word) == ""
 
     def key(self, normalised: str) -> str:
         """Abbreviated words joined without spaces (so split or joined spellings of a name agree)."""

@@ -15,6 +15,8 @@ Tables (docs/ARCHITECTURE.md, "ROR registry"):
 - ``names``: ror_id, name, name_type (display/label/alias/acronym), lang, for the kept organisations.
 - ``successors``: ror_id, successor_id for every record that names a successor (whatever its status), so an
   old id found in another source can be redirected.
+- ``parents``: ror_id, parent_id for every kept organisation that names a parent (a CAS institute and the
+  Chinese Academy of Sciences, a university's medical campus and the university).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -121,14 +123,26 @@ ORDER BY ror_id, successor_id
 """
 
 
+PARENTS_SCHEMA = pa.schema([("ror_id", pa.string()), ("parent_id", pa.string())])
+_PARENTS_SQL = f"""
+SELECT DISTINCT id AS ror_id, r.id AS parent_id
+FROM (SELECT id, unnest(relationships) AS r FROM {_KEPT})
+WHERE lower(r.type) = 'parent'
+ORDER BY ror_id, parent_id
+"""
+
+
 @dataclass(frozen=True)
 class Registry:
-    """ROR organisations and their names; ``inputs`` records what was read (for the lake manifest)."""
+    """ROR organisations, their names and relationships; ``inputs`` records what was read (for the lake
+    manifest)."""
 
     organizations: pa.Table
     names: pa.Table
     successors: pa.Table
     inputs: tuple[dict[str, object], ...]
+    # Last and optional, so registries built before it existed keep their constructor call.
+    parents: pa.Table = field(default_factory=lambda: PARENTS_SCHEMA.empty_table())
 
     def __len__(self) -> int:
         return self.organizations.num_rows
@@ -163,6 +177,7 @@ def load_ror(paths: Sequence[Path] | Path, include_inactive: bool = False) -> Re
         organizations=con.sql(_ORGANIZATIONS_SQL, params=flag).to_arrow_table(),
         names=con.sql(_NAMES_SQL, params=flag).to_arrow_table(),
         successors=con.sql(_SUCCESSORS_SQL).to_arrow_table(),
+        parents=con.sql(_PARENTS_SQL, params=flag).to_arrow_table(),
         inputs=tuple(inputs),
     )
 

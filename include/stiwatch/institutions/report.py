@@ -1,8 +1,12 @@
-"""The ROR matching report: precision and recall on a gold set, printed as a table and written as JSON.
+"""The ROR matching report: precision and recall on a gold set, per part of the split, as a table and JSON.
 
 Run: ``stiwatch ror-report --gold GOLD.json ROR_FILE [ROR_FILE ...] [--json OUT] [--threshold T]``, e.g.
 ``stiwatch ror-report --gold ../shared/data/ror/dataset_affiliations_springer_2023_10_31.json
 ../shared/data/ror/ror_records_v1_schema.jsonl.gz ../shared/data/ror/ror_records_v2_schema.jsonl.gz``.
+
+The gold strings are split into the ``development`` part (the one rules and thresholds are tuned on) and the
+``test`` part (only ever measured), see ``evaluation.split_gold``; the report gives both and the whole set.
+The threshold defaults to the ``STIWATCH_INSTITUTION_FUZZY_THRESHOLD`` setting, the one a refresh uses.
 """
 
 from __future__ import annotations
@@ -10,36 +14,63 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from stiwatch.config import Settings
 from stiwatch.institutions.aliases import load_aliases
-from stiwatch.institutions.evaluation import evaluate, load_gold
-from stiwatch.institutions.matcher import DEFAULT_FUZZY_THRESHOLD, Matcher
+from stiwatch.institutions.evaluation import (
+    GOLD_SPLIT_SEED,
+    GOLD_TEST_SHARE,
+    GoldAffiliation,
+    evaluate,
+    load_gold,
+    split_gold,
+)
+from stiwatch.institutions.matcher import Matcher
 from stiwatch.institutions.registry import load_ror
 
 _UNRESOLVED_LISTED = 50
+_PARTS = ("development", "test", "all")
 
 
-def report(
-    gold_path: Path, ror_paths: Sequence[Path], fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD
-) -> dict[str, object]:
-    """Load the registry and the alias seed, match every gold string, and return the scores."""
+def report(gold_path: Path, ror_paths: Sequence[Path], fuzzy_threshold: float) -> dict[str, object]:
+    """Load the registry and the alias seed, match every gold string, and return the scores per part."""
     registry = load_ror(ror_paths)
+    started = time.perf_counter()
     matcher = Matcher(registry, load_aliases(), fuzzy_threshold=fuzzy_threshold)
+    indexed_seconds = time.perf_counter() - started
     gold = load_gold(gold_path)
-    scores = evaluate(matcher, gold, set(registry.organizations.column("ror_id").to_pylist()))
-    unresolved = [item.affiliation for item in gold if not matcher.resolve(item.affiliation).resolved]
+    registry_ids = set(registry.organizations.column("ror_id").to_pylist())
+    parts = {**split_gold(gold), "all": gold}
+    started = time.perf_counter()
+    resolved = {item.affiliation: matcher.resolve(item.affiliation).resolved for item in gold}
+    match_seconds = time.perf_counter() - started
     return {
         "gold": str(gold_path),
         "ror_inputs": list(registry.inputs),
         "organizations_loaded": len(registry),
         "fuzzy_threshold": fuzzy_threshold,
+        "split": {"seed": GOLD_SPLIT_SEED, "test_share": GOLD_TEST_SHARE},
+        "parts": {name: _scores(matcher, parts[name], registry_ids, resolved) for name in _PARTS},
+        "index_seconds": round(indexed_seconds, 3),
+        "strings_per_second": round(len(gold) / match_seconds) if match_seconds else None,
+    }
+
+
+def _scores(
+    matcher: Matcher, gold: list[GoldAffiliation], registry_ids: set[str], resolved: dict[str, bool]
+) -> dict[str, object]:
+    scores = evaluate(matcher, gold, registry_ids)
+    unresolved = [item.affiliation for item in gold if not resolved[item.affiliation]]
+    return {
         "strings": scores.strings,
         "with_gold_id": scores.with_gold_id,
         "gold_id_in_registry": scores.gold_id_in_registry,
         "predicted": scores.predicted,
         "correct": scores.correct,
+        "correct_in_registry": scores.correct_in_registry,
         "true_negatives": scores.true_negatives,
         "precision": round(scores.precision, 4),
         "recall": round(scores.recall, 4),
@@ -54,20 +85,33 @@ def report(
 
 
 def format_table(result: dict[str, object]) -> str:
+    parts: dict[str, dict[str, object]] = result["parts"]  # type: ignore[assignment]
+    split: dict[str, object] = result["split"]  # type: ignore[assignment]
+    header = f"{'':<32}" + "".join(f"{name:>13}" for name in _PARTS)
+
+    def row(label: str, key: str, fmt: str) -> str:
+        return f"{label:<32}" + "".join(f"{parts[name][key]:>13{fmt}}" for name in _PARTS)
+
     lines = [
-        f"ROR matching on {result['gold']} ({result['organizations_loaded']} organisations loaded)",
-        f"{'strings':<32}{result['strings']:>8}",
-        f"{'with a gold id':<32}{result['with_gold_id']:>8}",
-        f"{'gold id in the loaded registry':<32}{result['gold_id_in_registry']:>8}",
-        f"{'predicted':<32}{result['predicted']:>8}",
-        f"{'correct':<32}{result['correct']:>8}",
-        f"{'precision':<32}{result['precision']:>8.3f}",
-        f"{'recall (all gold)':<32}{result['recall']:>8.3f}",
-        f"{'recall (gold id in registry)':<32}{result['recall_in_registry']:>8.3f}",
-        "method         predicted  correct",
+        f"ROR matching on {result['gold']} ({result['organizations_loaded']} organisations loaded, "
+        f"fuzzy threshold {result['fuzzy_threshold']})",
+        f"split: sha256('{split['seed']}' NUL string) -> test share {split['test_share']}; "
+        "rules are tuned on development only",
+        header,
+        row("strings", "strings", "d"),
+        row("with a gold id", "with_gold_id", "d"),
+        row("gold id in the loaded registry", "gold_id_in_registry", "d"),
+        row("predicted", "predicted", "d"),
+        row("correct", "correct", "d"),
+        row("precision", "precision", ".3f"),
+        row("recall (all gold)", "recall", ".3f"),
+        row("recall (gold id in registry)", "recall_in_registry", ".3f"),
+        "method (all)   predicted  correct",
     ]
-    by_method: dict[str, dict[str, int]] = result["by_method"]  # type: ignore[assignment]
+    by_method: dict[str, dict[str, int]] = parts["all"]["by_method"]  # type: ignore[assignment]
     lines += [f"{method:<15}{row['predicted']:>9}{row['correct']:>9}" for method, row in by_method.items()]
+    speed, index = result["strings_per_second"], result["index_seconds"]
+    lines.append(f"speed: {speed} strings/s matching, index built in {index} s")
     return "\n".join(lines)
 
 
@@ -75,13 +119,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("ror_paths", nargs="+", type=Path, help="ROR dump zip, .json or .jsonl(.gz) files")
     parser.add_argument("--gold", type=Path, required=True, help="gold JSON: [{affiliation, ror_ids}]")
     parser.add_argument("--json", type=Path, help="write the result as JSON to this file")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_FUZZY_THRESHOLD, help="fuzzy cut-off, 0-1")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        help="fuzzy cut-off, 0-1 (default: the STIWATCH_INSTITUTION_FUZZY_THRESHOLD setting)",
+    )
     return parser
 
 
-def run(args: argparse.Namespace) -> dict[str, object]:
+def run(args: argparse.Namespace, settings: Settings | None = None) -> dict[str, object]:
     """Print the table (and write the JSON when asked) for parsed ``add_arguments`` arguments."""
-    result = report(args.gold, args.ror_paths, args.threshold)
+    threshold = args.threshold
+    if threshold is None:
+        threshold = (settings or Settings.from_env()).institution_fuzzy_threshold
+    result = report(args.gold, args.ror_paths, threshold)
     print(format_table(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

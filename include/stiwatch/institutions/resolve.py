@@ -27,6 +27,7 @@ import pyarrow as pa
 from stiwatch.atomic_io import write_json_atomic, write_parquet_atomic
 from stiwatch.config import Settings
 from stiwatch.institutions.aliases import ALIAS_SEED, load_aliases
+from stiwatch.institutions.countries import COUNTRY_VARIANT_SEED
 from stiwatch.institutions.matcher import Match, Matcher
 from stiwatch.institutions.normalise import ABBREVIATION_SEED
 from stiwatch.institutions.ror_landing import (
@@ -46,7 +47,7 @@ MATCHES_SCHEMA = pa.schema(
         ("institution_key", pa.string()),  # ROR id, or unresolved:<country>:<normalised text>
         ("canonical_name", pa.string()),
         ("institution_country", pa.string()),
-        ("method", pa.string()),  # alias, exact, acronym, abbreviated, prefix, fuzzy, unresolved
+        ("method", pa.string()),  # alias, exact, acronym, abbreviated, prefix, contained, fuzzy, unresolved
         ("confidence", pa.float64()),
         ("ror_id", pa.string()),
         ("matched_part", pa.string()),
@@ -54,6 +55,8 @@ MATCHES_SCHEMA = pa.schema(
     ]
 )
 _BATCH_ROWS = 50_000
+# The modules whose code decides how a string resolves (hashed into the manifest as matcher_sha256).
+_RULE_MODULES = ("matcher.py", "normalise.py", "countries.py")
 
 
 def matches_path(lake_dir: Path) -> Path:
@@ -68,7 +71,7 @@ def resolve_institutions(settings: Settings) -> Path:
     registry_id = dump.snapshot_id if dump else None
     if registry_id is None:
         log.warning("no ROR dump landed in %s/ror: alias seed only", settings.landing_dir)
-    matcher = Matcher(registry, load_aliases())
+    matcher = Matcher(registry, load_aliases(), fuzzy_threshold=settings.institution_fuzzy_threshold)
     methods: Counter[str] = Counter()
     rows = []
     for organisation, country_code in distinct_wos_organisations(settings.lake_dir):
@@ -81,6 +84,10 @@ def resolve_institutions(settings: Settings) -> Path:
         "registry_id": registry_id,
         "alias_seed_sha256": _sha256(ALIAS_SEED),
         "abbreviation_seed_sha256": _sha256(ABBREVIATION_SEED),
+        "country_variant_seed_sha256": _sha256(COUNTRY_VARIANT_SEED),
+        # The rules themselves: a new matcher version resolves seen strings differently too.
+        "matcher_sha256": _matcher_sha256(),
+        "fuzzy_threshold": settings.institution_fuzzy_threshold,
         "strings": len(rows),
         "by_method": dict(sorted(methods.items())),
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -142,3 +149,11 @@ def _row(organisation: str, country_code: str, match: Match, registry_id: str | 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _matcher_sha256() -> str:
+    """One digest over the source of the modules that decide how a string resolves."""
+    digest = hashlib.sha256()
+    for module in _RULE_MODULES:
+        digest.update(Path(__file__).with_name(module).read_bytes())
+    return digest.hexdigest()

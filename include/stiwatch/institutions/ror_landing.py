@@ -16,8 +16,16 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from stiwatch.atomic_io import read_json
 from stiwatch.config import Settings
-from stiwatch.institutions.registry import SOURCE, TABLES, Registry, load_ror, write_registry
+from stiwatch.institutions.registry import (
+    PARENTS_SCHEMA,
+    SOURCE,
+    TABLES,
+    Registry,
+    load_ror,
+    write_registry,
+)
 from stiwatch.landing import Snapshot, list_snapshots
 from stiwatch.layout import snapshot_dir
 
@@ -30,14 +38,18 @@ _EMPTY_TABLES = {
     ),
     "names": pa.schema([(column, pa.string()) for column in ("ror_id", "name", "name_type")]),
     "successors": pa.schema([(column, pa.string()) for column in ("ror_id", "successor_id")]),
+    "parents": PARENTS_SCHEMA,
 }
 
 
 def publish_landed_dumps(settings: Settings) -> list[str]:
-    """Write every landed ROR dump that has no lake manifest yet; return the dump ids written."""
+    """Write every landed ROR dump that has no complete lake copy yet; return the dump ids written.
+
+    A copy is complete when its manifest counts rows for every table the registry has now: a dump written
+    before a table was added (``parents``) is written again from its landing folder."""
     published = []
     for dump in list_snapshots(settings.landing_dir, SOURCE):
-        if _manifest(settings.lake_dir, dump.snapshot_id).exists():
+        if _is_complete(settings.lake_dir, dump.snapshot_id):
             continue
         files = [dump.path / relative for relative in dump.data_files()]
         if not files:
@@ -56,7 +68,7 @@ def current_dump(settings: Settings) -> Snapshot | None:
     in_lake = [
         dump
         for dump in list_snapshots(settings.landing_dir, SOURCE)
-        if _manifest(settings.lake_dir, dump.snapshot_id).exists()
+        if _is_complete(settings.lake_dir, dump.snapshot_id)
     ]
     return max(in_lake, key=lambda dump: (dump.as_of, dump.snapshot_id), default=None)
 
@@ -72,6 +84,11 @@ def empty_registry() -> Registry:
     """No ROR organisation: the matcher then knows only the alias seed's institutions."""
     tables = {table: schema.empty_table() for table, schema in _EMPTY_TABLES.items()}
     return Registry(**tables, inputs=())
+
+
+def _is_complete(lake_dir: Path, dump_id: str) -> bool:
+    manifest = _manifest(lake_dir, dump_id)
+    return manifest.exists() and set(TABLES) <= set(read_json(manifest).get("rows", {}))
 
 
 def _manifest(lake_dir: Path, dump_id: str) -> Path:

@@ -7,6 +7,6 @@ Landed under ``landing/ror/<dump_id>/`` like a source, written to ``lake/ror/sna
 from stiwatch.sources.spec import SourceSpec
 
 # The table shapes follow the dump's JSON (stiwatch.institutions.registry): no load_schemas.
-SPEC = SourceSpec(name="ror", tables=("organizations", "names", "successors"), reference=True)
+SPEC = SourceSpec(name="ror", tables=("organizations", "names", "successors", "parents"), reference=True)
 
 __all__ = ["SPEC"]
