@@ -99,9 +99,12 @@ def _cmd_verify(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _cmd_resolve_institutions(settings: Settings, _: argparse.Namespace) -> None:
+    from stiwatch.indicators.step import prepare_watch_list
     from stiwatch.institutions.resolve import resolve_institutions
 
     print(f"institutions: {resolve_institutions(settings)}")
+    hierarchy, entries = prepare_watch_list(settings)
+    print(f"organisation hierarchy: {hierarchy}\nindicator-list entries: {entries}")
 
 
 def _quality_gate(settings: Settings, run_id: str | None) -> None:
