@@ -36,7 +36,11 @@ pytestmark = pytest.mark.slow
 SNAPSHOT = "2024-01-15_export"
 CAS_ROR, INSTITUTE_ROR = "https://ror.org/034t30j35", "https://ror.org/0ia0aut01"
 HIT_ROR, BEIHANG_ROR = "https://ror.org/01yqg2h08", "https://ror.org/00wk2mp56"
-DELFT, DTU, OXFORD = "Delft University of Technology", "Technical University of Denmark", "University of Oxford"
+DELFT, DTU, OXFORD = (
+    "Delft University of Technology",
+    "Technical University of Denmark",
+    "University of Oxford",
+)
 NEUTRAL = [Category("wos_category", "Mathematics", "Mathematics")]
 ORGANISATIONS = {  # record -> (EU organisation, CN organisation), written into the lake part
     "W1": "Delft Univ Technol",
@@ -60,7 +64,7 @@ LIST_CSV = """name,aliases,country,ror_id,category,listed_on,delisted_on,source_
 Harbin Institute of Technology,,CN,01yqg2h08,university,2021-01-01,,https://example.org/list,by ROR id
 BUAA,Beihang University,CN,,university,2019,2020-06-30,https://example.org/list,by alias; delisted
 Chinese Academy of Sciences,,CN,,academy,2022-01-01,,https://example.org/list,by name
-Nanjing Research Institute of Electronics Technology,NRIET,CN,,institute,2019-05-16,,https://example.org/list,not in the registry
+Nanjing Research Institute of Electronics Technology,NRIET,CN,,institute,2019,,,not in the registry
 """
 OLD_LIST_CSV = """name,ror_id
 Harbin Institute of Technology,01yqg2h08
@@ -73,7 +77,9 @@ def _ror_record(ror_id: str, name: str, parent: str | None = None) -> dict:
         "status": "active",
         "types": ["education"],
         "names": [{"value": name, "types": ["ror_display", "label"], "lang": "en"}],
-        "locations": [{"geonames_details": {"country_code": "CN", "country_name": "China", "name": "Beijing"}}],
+        "locations": [
+            {"geonames_details": {"country_code": "CN", "country_name": "China", "name": "Beijing"}}
+        ],
         "relationships": [{"type": "parent", "id": parent}] if parent else [],
     }
 
@@ -99,8 +105,15 @@ def land_inputs(root: Path) -> None:
 
 def write_lake(lake_dir: Path) -> None:
     cn = Address("Peoples R China", "CN")
-    eu = {"W1": ("Netherlands", "NL"), "W2": ("Netherlands", "NL"), "W3": ("Denmark", "DK"),
-          "W4": ("England", "GB"), "W5": ("England", "GB"), "W6": ("Denmark", "DK"), "W7": ("Denmark", "DK")}  # fmt: skip
+    eu = {
+        "W1": ("Netherlands", "NL"),
+        "W2": ("Netherlands", "NL"),
+        "W3": ("Denmark", "DK"),
+        "W4": ("England", "GB"),
+        "W5": ("England", "GB"),
+        "W6": ("Denmark", "DK"),
+        "W7": ("Denmark", "DK"),
+    }
     years = {"W1": 2020, "W2": 2021, "W3": 2021, "W4": 2019, "W5": 2022, "W6": 2021, "W7": 2021}
     titles = {"W1": "Robust face recognition", "W2": "Face recognition at scale", "W4": "Quantum computing"}
     records = [
@@ -117,14 +130,18 @@ def write_lake(lake_dir: Path) -> None:
     write_file_parts(lake_dir, "wos", SNAPSHOT, "export_1.txt", records)
     part = layout.part_path(lake_dir, "wos", SNAPSHOT, "affiliations", "export_1.txt")
     table = pq.read_table(part)
-    keys = zip(table.column("record_id").to_pylist(), table.column("affiliation_seq").to_pylist(), strict=True)
+    keys = zip(
+        table.column("record_id").to_pylist(), table.column("affiliation_seq").to_pylist(), strict=True
+    )
     names = [ORGANISATIONS[record] if seq == 1 else CN_ORGANISATIONS[record] for record, seq in keys]
     index = table.schema.get_field_index("organisation")
     atomic_io.write_parquet_atomic(table.set_column(index, "organisation", [names]), part)
     write_manifest(lake_dir, "wos", SNAPSHOT, "2024-01-15", {"export_1.txt": len(records)})
 
 
-WATCH_MARTS = "+fct_watch_list +fct_institution_risk_profile +fct_institution_topic_profile +dim_indicator_entry"
+WATCH_MARTS = (
+    "+fct_watch_list +fct_institution_risk_profile +fct_institution_topic_profile +dim_indicator_entry"
+)
 
 
 def _build(root: Path, roll_up: bool) -> Path:
@@ -133,8 +150,14 @@ def _build(root: Path, roll_up: bool) -> Path:
     settings = Settings(data_dir=root, warehouse_path=root / "warehouse.duckdb")
     resolve_institutions(settings)
     prepare_watch_list(settings)
-    run_dbt(root, root / "lake", "build", "--select", f"{WATCH_MARTS} +fct_top_institutions +dim_institution int_snapshot_years",
-            roll_up_institutions=roll_up)  # fmt: skip
+    run_dbt(
+        root,
+        root / "lake",
+        "build",
+        "--select",
+        f"{WATCH_MARTS} +fct_top_institutions +dim_institution int_snapshot_years",
+        roll_up_institutions=roll_up,
+    )
     return root
 
 
@@ -164,18 +187,27 @@ def test_entries_resolve_by_ror_id_alias_and_name_or_stay_unresolved(warehouse: 
     }
     assert rows["Harbin Institute of Technology"] == (HIT_ROR, "ror_id", True)
     assert rows["BUAA"][0] == BEIHANG_ROR and rows["BUAA"][1].startswith("alias:")
-    assert rows["Chinese Academy of Sciences"][0] == CAS_ROR and rows["Chinese Academy of Sciences"][1].startswith(
-        "name:"
-    )
+    assert rows["Chinese Academy of Sciences"][0] == CAS_ROR and rows["Chinese Academy of Sciences"][
+        1
+    ].startswith("name:")
     assert rows["Nanjing Research Institute of Electronics Technology"] == (None, "unresolved", True)
     # Both versions are listed; only the newest is current.
-    versions = _query(warehouse, "select list_version, count(*) from dim_indicator_entry group by 1 order by 1")
+    versions = _query(
+        warehouse, "select list_version, count(*) from dim_indicator_entry group by 1 order by 1"
+    )
     assert versions == [("2023-01-01", 1), ("2024-06-01", 4)]
-    flagged = dict(_query(warehouse, "select name, flagged_copublications from dim_indicator_entry "
-                                     "where is_current_version"))  # fmt: skip
+    flagged = dict(
+        _query(
+            warehouse, "select name, flagged_copublications from dim_indicator_entry where is_current_version"
+        )
+    )
     # HIT: W1; Beihang: W4 only (W5 is after the delisting year); CAS: W7 (W6 is an institute); NRIET: 0.
-    assert flagged == {"Harbin Institute of Technology": 1, "BUAA": 1, "Chinese Academy of Sciences": 1,
-                       "Nanjing Research Institute of Electronics Technology": 0}  # fmt: skip
+    assert flagged == {
+        "Harbin Institute of Technology": 1,
+        "BUAA": 1,
+        "Chinese Academy of Sciences": 1,
+        "Nanjing Research Institute of Electronics Technology": 0,
+    }
 
 
 def test_watch_list_counts_listed_partners_by_topic(warehouse: Path) -> None:
@@ -221,20 +253,26 @@ def test_risk_profile_ranks_european_institutions(warehouse: Path) -> None:
 
 
 def test_roll_up_counts_the_cas_institute_as_cas(warehouse: Path, rolled_up: Path) -> None:
-    cn_side = "select institution_name, copublications from fct_top_institutions where side = 'CN' " \
-        "and period = 'all' and institution_name like '%Chinese Academy%' order by 1"  # fmt: skip
+    cn_side = (
+        "select institution_name, copublications from fct_top_institutions where side = 'CN' "
+        "and period = 'all' and institution_name like '%Chinese Academy%' order by 1"
+    )
     assert _query(warehouse, cn_side) == [
         ("Chinese Academy of Sciences", 1),
         ("Institute of Automation Chinese Academy of Sciences", 1),
     ]
     assert _query(rolled_up, cn_side) == [("Chinese Academy of Sciences", 2)]
-    dtu = "select copublications, first_year_shared from fct_watch_list where period = 'all' " \
-        f"and institution_name = '{DTU}' and topic_id = 'all_topics'"  # fmt: skip
+    dtu = (
+        "select copublications, first_year_shared from fct_watch_list where period = 'all' "
+        f"and institution_name = '{DTU}' and topic_id = 'all_topics'"
+    )
     assert _query(warehouse, dtu) == [(1, 2021)]
     assert _query(rolled_up, dtu) == [(2, 2021)]  # W6 (the institute) and W7
     levels = _query(rolled_up, "select distinct institution_level from fct_watch_list")
     assert levels == [("top_parent",)]
     # The main Chinese partner follows the switch: DTU's is CAS (W6 + W7) once rolled up.
-    partner = "select main_partner_name, main_partner_copublications from fct_top_institutions " \
-        f"where side = 'EU27/AC' and variant = 'all' and period = 'all' and institution_name = '{DTU}'"  # fmt: skip
+    partner = (
+        "select main_partner_name, main_partner_copublications from fct_top_institutions "
+        f"where side = 'EU27/AC' and variant = 'all' and period = 'all' and institution_name = '{DTU}'"
+    )
     assert _query(rolled_up, partner) == [("Chinese Academy of Sciences", 2)]

@@ -14,7 +14,7 @@ from stiwatch.indicators.resolve import landed_versions
 CSL = (
     "_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,"
     "end_date,remarks,source_list_url,alt_names,source_information_url\n"
-    '1,Entity List (EL) - Bureau of Industry and Security,,Entity,,Example Institute of Technology,,'
+    "1,Entity List (EL) - Bureau of Industry and Security,,Entity,,Example Institute of Technology,,"
     '"1 Road, Beijing, 100000, CN; 2 Road, Xi\'an, CN",85 FR 34495,2020-06-05,,,https://example.org/el,'
     '"EIT; Example Inst Tech",https://example.org/info\n'
     "2,Military End User (MEU) List - Bureau of Industry and Security,,Entity,,Example Aero Corp,,"
@@ -61,7 +61,7 @@ def test_consolidated_screening_list_export(tmp_path: Path) -> None:
         ("name,country\nX,China\n", r"data line 1: country 'China' is not an ISO 3166"),
         ("name,ror_id\nX,ror-123\n", r"data line 1: ror_id 'ror-123' is not a ROR id"),
         ("name,listed_on\nX,June 2020\n", r"data line 1: listed_on 'June 2020' is not a date"),
-        ("name\nX\n\"\"\n", r"data line 2: empty name"),
+        ('name\nX\n""\n', r"data line 2: empty name"),
     ],
 )
 def test_bad_lists_name_the_file_line_and_fix(tmp_path: Path, text: str, message: str) -> None:

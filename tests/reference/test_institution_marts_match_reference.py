@@ -18,9 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from stiwatch import ingest
-from stiwatch.config import Settings
+from stiwatch.config import SEEDS_DIR, Settings
 from stiwatch.dbt_runner import run_dbt
-from stiwatch.config import SEEDS_DIR
 from stiwatch.demo.indicators import write_demo_list
 from stiwatch.indicators.step import prepare_watch_list
 from stiwatch.institutions.resolve import matches_path, resolve_institutions
@@ -49,7 +48,9 @@ def built(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     ingest.ingest_source(settings, "wos")
     resolve_institutions(settings)
     prepare_watch_list(settings)
-    run_dbt(settings, "build", "--select", "+dim_institution +fct_top_institutions +fct_uk_share +fct_watch_list")
+    run_dbt(
+        settings, "build", "--select", "+dim_institution +fct_top_institutions +fct_uk_share +fct_watch_list"
+    )
     mapping = {
         (m["organisation"], m["country_code"]): (
             m["institution_key"],

@@ -40,7 +40,9 @@ def topic_rules(seeds_dir: Path, version: str) -> dict[str, tuple[re.Pattern[str
     topics = set(keywords) | set(categories)
     return {
         topic: (
-            re.compile(r"\b(?:" + "|".join(keywords[topic]) + r")s?\b", re.IGNORECASE) if keywords[topic] else None,
+            re.compile(r"\b(?:" + "|".join(keywords[topic]) + r")s?\b", re.IGNORECASE)
+            if keywords[topic]
+            else None,
             categories[topic],
         )
         for topic in topics
@@ -58,9 +60,10 @@ def paper_topics(files: Iterable[Path], rules: dict) -> dict[str, set[str]]:
             text = " ".join(" ".join(rec.get(tag, [])) for tag in ("TI", "AB", "DE", "ID"))
             labels = {c.strip().lower() for c in "; ".join(rec.get("WC", [])).split(";") if c.strip()}
             topics[ut] = {
-                topic for topic, (regex, wc) in rules.items()
+                topic
+                for topic, (regex, wc) in rules.items()
                 if (regex is not None and regex.search(text)) or labels & wc
-            }  # fmt: skip
+            }
     return topics
 
 

@@ -60,7 +60,10 @@ ENTRY_SCHEMA = pa.schema(
         ("institution_key", pa.string()),  # the ROR id it resolved to; NULL when unresolved
         ("institution_name", pa.string()),
         ("institution_country", pa.string()),
-        ("resolution_method", pa.string()),  # ror_id, name:<matcher method>, alias:<matcher method>, unresolved
+        (
+            "resolution_method",
+            pa.string(),
+        ),  # ror_id, name:<matcher method>, alias:<matcher method>, unresolved
         ("resolution_score", pa.float64()),
         ("matched_text", pa.string()),  # the name or alias that resolved (best candidate when unresolved)
         ("ror_in_registry", pa.bool_()),
@@ -84,7 +87,9 @@ def landed_versions(landing_dir: Path) -> list[Snapshot]:
         if not folder.is_dir() or folder.name.startswith((".", "_")):
             continue
         if not SNAPSHOT_ID_RE.match(folder.name):
-            raise ValueError(f"{folder}: list id {folder.name!r} may only hold letters, digits, '_', '-', '.'")
+            raise ValueError(
+                f"{folder}: list id {folder.name!r} may only hold letters, digits, '_', '-', '.'"
+            )
         versions.extend(list_snapshots(root, folder.name))
     return versions
 
@@ -121,8 +126,13 @@ def resolve_indicators(settings: Settings) -> Path:
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     write_json_atomic(manifest, target.with_name("_manifest.json"))
-    log.info("indicator lists: %s entries in %s versions of %s lists: %s", len(rows), len(versions),
-             len(newest), dict(methods))  # fmt: skip
+    log.info(
+        "indicator lists: %s entries in %s versions of %s lists: %s",
+        len(rows),
+        len(versions),
+        len(newest),
+        dict(methods),
+    )
     return target
 
 
@@ -202,9 +212,14 @@ class EntryResolver:
         if match.confidence < min_score:
             return _resolution(None, None, None, "unresolved", match.confidence, match.text, None)
         return _resolution(
-            match.ror_id, match.institution_name, match.institution_country, f"{kind}:{match.method}",
-            match.confidence, match.text, True,
-        )  # fmt: skip
+            match.ror_id,
+            match.institution_name,
+            match.institution_country,
+            f"{kind}:{match.method}",
+            match.confidence,
+            match.text,
+            True,
+        )
 
 
 def _resolution(

@@ -86,9 +86,12 @@ def write_hierarchy(settings: Settings) -> Path:
     manifest_path = target.with_name("hierarchy_manifest.json")
     dump = current_dump(settings)
     registry_id = dump.snapshot_id if dump else None
-    if target.exists() and manifest_path.exists():
-        if json.loads(manifest_path.read_text(encoding="utf-8")).get("registry_id") == registry_id:
-            return target
+    if (
+        target.exists()
+        and manifest_path.exists()
+        and json.loads(manifest_path.read_text(encoding="utf-8")).get("registry_id") == registry_id
+    ):
+        return target
     table = HIERARCHY_SCHEMA.empty_table()
     if dump is not None:
         files = [dump.path / relative for relative in dump.data_files()]
@@ -107,7 +110,7 @@ def write_hierarchy(settings: Settings) -> Path:
 
 
 def top_parents(files: list[Path], organizations: pa.Table, registry_id: str | None) -> pa.Table:
-    """ROR id -> top-level parent for the dump files' records (``organizations``: the registry's active ones)."""
+    """ROR id -> top-level parent of the dump files' records (``organizations``: the active ones)."""
     columns = {"id": "VARCHAR", "relationships": "STRUCT(type VARCHAR, id VARCHAR)[]"}
     with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="stiwatch-ror-") as workdir:
         con.register("organizations", organizations.select(["ror_id", "display_name", "country_code"]))

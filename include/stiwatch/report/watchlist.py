@@ -20,8 +20,11 @@ from stiwatch.report.data import table_columns
 
 TOP_N = 25
 WATCH_MARTS = (
-    "fct_institution_risk_profile", "fct_institution_topic_profile", "fct_watch_list", "dim_indicator_entry",
-)  # fmt: skip
+    "fct_institution_risk_profile",
+    "fct_institution_topic_profile",
+    "fct_watch_list",
+    "dim_indicator_entry",
+)
 # (key, header, column, descending first): the orders the profile table can be sorted by.
 SORTS = (
     ("rank", "rank", "risk_rank", False),
@@ -107,11 +110,13 @@ def _load_source(con: Any, watch: SourceWatch) -> None:
         {
             "name": row["institution_name"],
             "cells": [
-                {"share": shares.get((row["institution_key"], topic_id), (0.0, 0))[0] or 0.0,
-                 "listed": shares.get((row["institution_key"], topic_id), (0.0, 0))[1] or 0}
+                {
+                    "share": shares.get((row["institution_key"], topic_id), (0.0, 0))[0] or 0.0,
+                    "listed": shares.get((row["institution_key"], topic_id), (0.0, 0))[1] or 0,
+                }
                 for topic_id, _ in watch.topics
             ],
-        }  # fmt: skip
+        }
         for row in ranked
     ]
     links = _records(

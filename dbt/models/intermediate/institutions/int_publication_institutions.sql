@@ -38,7 +38,7 @@ tops as (
         top_name,
         top_country
     from {{ ref('stg_ror__top_parents') }}
-    where {{ stiwatch.bool_var('roll_up_institutions') }}
+    where {{ bool_var('roll_up_institutions') }}
 ),
 
 levelled as (
@@ -65,5 +65,5 @@ levelled as (
 
 select distinct
     *,
-    {{ stiwatch.institution_level() }} as institution_level
+    {{ institution_level() }} as institution_level
 from levelled

@@ -11,7 +11,7 @@ terms as (
         replace(term, ' ', '') as code_prefix
     from {{ ref('sensitive_topic_terms') }}
     where
-        topic_version = {{ stiwatch.sensitive_topics_version_literal() }}
+        topic_version = {{ sensitive_topics_version_literal() }}
         and scheme in ('cpc', 'ipc')
 ),
 
@@ -35,7 +35,7 @@ select distinct
     applications.edition_id,
     applications.docdb_family_id,
     terms.topic_id,
-    {{ stiwatch.sensitive_topics_version_literal() }} as topic_version
+    {{ sensitive_topics_version_literal() }} as topic_version
 from symbols
 inner join terms
     on

@@ -12,7 +12,7 @@
 -- counts nothing else, and the texts of the version the state holds are read (int_publications.
 -- version_snapshot_id). Incremental per state (macros/utils/incremental_states.sql).
 -- depends_on: {{ ref('sensitive_topics') }}
-{%- set patterns = stiwatch.sensitive_topic_regexes() %}
+{%- set patterns = sensitive_topic_regexes() %}
 with
 
 copublications as (
@@ -109,7 +109,7 @@ topic_categories as (
         lower(trim(term)) as category_key
     from {{ ref('sensitive_topic_terms') }}
     where
-        topic_version = {{ stiwatch.sensitive_topics_version_literal() }}
+        topic_version = {{ sensitive_topics_version_literal() }}
         and scheme in ('wos_category', 'openalex_subfield', 'openalex_topic')
 ),
 
@@ -149,6 +149,6 @@ select
     record_id,
     topic_id,
     string_agg(distinct matched_by, ', ' order by matched_by) as matched_by,
-    {{ stiwatch.sensitive_topics_version_literal() }} as topic_version
+    {{ sensitive_topics_version_literal() }} as topic_version
 from hits
 group by source, snapshot_id, record_id, topic_id

@@ -63,7 +63,7 @@ inner join cn_affiliations
 inner join entries
     on
         entries.institution_key = cn_affiliations.institution_key
-        {%- if stiwatch.bool_var('roll_up_institutions') == 'true' %}
+        {%- if bool_var('roll_up_institutions') == 'true' %}
         or entries.institution_key = cn_affiliations.top_ror_id
         {%- endif %}
 where

@@ -174,7 +174,7 @@ select
     cast(main_partners.partner_name as varchar) as main_partner_name,
     cast(main_partners.partner_country as varchar) as main_partner_country,
     cast(main_partners.partner_copublications as bigint) as main_partner_copublications,
-    cast({{ stiwatch.institution_level() }} as varchar) as institution_level,
+    cast({{ institution_level() }} as varchar) as institution_level,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from ranked

@@ -127,8 +127,8 @@ select
     cast(ranked.listed_partners as bigint) as listed_partners,
     cast(ranked.top_listed_partners as varchar) as top_listed_partners,
     cast(ranked.listed_partner_keys as varchar) as listed_partner_keys,
-    cast({{ stiwatch.institution_level() }} as varchar) as institution_level,
-    cast({{ stiwatch.sensitive_topics_version_literal() }} as varchar) as topic_version,
+    cast({{ institution_level() }} as varchar) as institution_level,
+    cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from ranked

@@ -48,7 +48,7 @@ topic_labels as (
         topic_id,
         label
     from {{ ref('sensitive_topics') }}
-    where topic_version = {{ stiwatch.sensitive_topics_version_literal() }}
+    where topic_version = {{ sensitive_topics_version_literal() }}
 ),
 
 snapshots as (
@@ -77,8 +77,8 @@ select
     cast(totals.copublications_with_cn as bigint) as copublications_with_cn,
     cast(in_topic.topic_copublications as double) / totals.copublications_with_cn as topic_share,
     cast(in_topic.listed_topic_copublications as bigint) as listed_topic_copublications,
-    cast({{ stiwatch.institution_level() }} as varchar) as institution_level,
-    cast({{ stiwatch.sensitive_topics_version_literal() }} as varchar) as topic_version,
+    cast({{ institution_level() }} as varchar) as institution_level,
+    cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from in_topic

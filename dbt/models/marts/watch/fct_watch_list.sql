@@ -38,7 +38,7 @@ topic_labels as (
         topic_id,
         label
     from {{ ref('sensitive_topics') }}
-    where topic_version = {{ stiwatch.sensitive_topics_version_literal() }}
+    where topic_version = {{ sensitive_topics_version_literal() }}
     union all
     select
         'all_topics' as topic_id,
@@ -132,8 +132,8 @@ select
     cast(counted.last_year_shared as integer) as last_year_shared,
     cast(counted.entry_ids as varchar) as entry_ids,
     cast(counted.match_methods as varchar) as match_methods,
-    cast({{ stiwatch.institution_level() }} as varchar) as institution_level,
-    cast({{ stiwatch.sensitive_topics_version_literal() }} as varchar) as topic_version,
+    cast({{ institution_level() }} as varchar) as institution_level,
+    cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from counted
