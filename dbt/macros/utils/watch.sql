@@ -55,3 +55,11 @@
     {%- endfor -%}
     {{ return(patterns) }}
 {% endmacro %}
+
+
+{% macro build_stamp_columns() -%}
+    {#- When and by which dbt run a table was built (the tail of mart_settings_columns), for marts that
+        carry no counting setting (dim_indicator_entry). -#}
+    {{ dbt.current_timestamp() }} as built_at,
+    '{{ invocation_id }}' as dbt_invocation_id
+{%- endmacro %}

@@ -60,27 +60,24 @@ copublication_texts as (
             and copublications.record_id = texts.record_id
 ),
 
+-- A typed empty start, then one branch per topic with keywords (none before the seed exists).
 keyword_hits as (
-    {%- for topic_id, pattern in patterns.items() %}
-    select
-        source,
-        snapshot_id,
-        record_id,
-        '{{ topic_id | replace("'", "''") }}' as topic_id
-    from copublication_texts
-    where regexp_matches(searchable_text, {{ pattern }})
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-    {%- if not patterns %}
     select
         cast(null as varchar) as source,
         cast(null as varchar) as snapshot_id,
         cast(null as varchar) as record_id,
         cast(null as varchar) as topic_id
     where false
-    {%- endif %}
+    {%- for topic_id, pattern in patterns.items() %}
+        union all
+        select
+            source,
+            snapshot_id,
+            record_id,
+            '{{ topic_id | replace("'", "''") }}' as topic_id
+        from copublication_texts
+        where regexp_matches(searchable_text, {{ pattern }})
+    {%- endfor %}
 ),
 
 categories as (

@@ -1,7 +1,8 @@
 -- The European side of the watch list: one row per counted EU27/AC-CN co-publication x EU27/AC
 -- institution on it (int_publication_institutions, so var roll_up_institutions applies) x period (its
--- year, and 'all'; pub_year NULL for 'all', record_year always the publication's year), with whether the publication has a listed CN partner (int_watch_listed_partners) and
--- a sensitive topic (int_publication_sensitive_topics). The watch marts aggregate it.
+-- year, and 'all'; pub_year NULL for 'all', record_year always the publication's year), with whether
+-- the publication has a listed CN partner (int_watch_listed_partners) and a sensitive topic
+-- (int_publication_sensitive_topics). The watch marts aggregate it.
 with
 
 copublications as (

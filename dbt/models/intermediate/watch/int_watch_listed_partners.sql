@@ -64,7 +64,7 @@ inner join entries
     on
         entries.institution_key = cn_affiliations.institution_key
         {%- if bool_var('roll_up_institutions') == 'true' %}
-        or entries.institution_key = cn_affiliations.top_ror_id
+            or cn_affiliations.top_ror_id = entries.institution_key
         {%- endif %}
 where
     entries.delisted_on is null

@@ -38,7 +38,7 @@ select
     cast(entries.source_file as varchar) as source_file,
     cast(entries.source_format as varchar) as source_format,
     cast(entries.record_seq as integer) as record_seq,
-    cast(entries.name as varchar) as name,
+    cast(entries.name as varchar) as name,  -- noqa: RF04
     cast(entries.aliases as varchar) as aliases,
     cast(entries.country_code as varchar) as country_code,
     cast(entries.given_ror_id as varchar) as given_ror_id,
@@ -59,8 +59,7 @@ select
     cast(
         case when entries.is_current_version then coalesce(flags.flagged_copublications, 0) end as bigint
     ) as flagged_copublications,
-    {{ dbt.current_timestamp() }} as built_at,
-    '{{ invocation_id }}' as dbt_invocation_id
+    {{ build_stamp_columns() }}
 from entries
 left join flags
     on

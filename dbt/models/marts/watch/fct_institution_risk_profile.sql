@@ -77,9 +77,9 @@ partner_summaries as (
 ranked as (
     select
         counts.*,
-        coalesce(partner_summaries.listed_partners, 0) as listed_partners,
         partner_summaries.top_listed_partners,
         partner_summaries.listed_partner_keys,
+        coalesce(partner_summaries.listed_partners, 0) as listed_partners,
         row_number() over (
             partition by counts.source, counts.snapshot_id, counts.period
             order by

@@ -36,13 +36,13 @@ topics as (
 topic_labels as (
     select
         topic_id,
-        label
+        label as topic_label
     from {{ ref('sensitive_topics') }}
     where topic_version = {{ sensitive_topics_version_literal() }}
     union all
     select
         'all_topics' as topic_id,
-        'All topics' as label
+        'All topics' as topic_label
 ),
 
 shared as (
@@ -126,7 +126,7 @@ select
     cast(counted.listed_institution_name as varchar) as listed_institution_name,
     cast(counted.listed_institution_country as varchar) as listed_institution_country,
     cast(counted.topic_id as varchar) as topic_id,
-    cast(topic_labels.label as varchar) as topic_label,
+    cast(topic_labels.topic_label as varchar) as topic_label,
     cast(counted.copublications as bigint) as copublications,
     cast(counted.first_year_shared as integer) as first_year_shared,
     cast(counted.last_year_shared as integer) as last_year_shared,
