@@ -197,16 +197,14 @@ def test_entries_resolve_by_ror_id_alias_and_name_or_stay_unresolved(warehouse: 
     )
     assert versions == [("2023-01-01", 1), ("2024-06-01", 4)]
     flagged = dict(
-        _query(
-            warehouse, "select name, flagged_copublications from dim_indicator_entry where is_current_version"
-        )
+        _query(warehouse, "select name, flagged_in_sources from dim_indicator_entry where is_current_version")
     )
-    # HIT: W1; Beihang: W4 only (W5 is after the delisting year); CAS: W7 (W6 is an institute); NRIET: 0.
+    # HIT: W1; Beihang: W4 (W5 is after the delisting year); CAS: W7 (W6 is an institute); NRIET: nothing.
     assert flagged == {
-        "Harbin Institute of Technology": 1,
-        "BUAA": 1,
-        "Chinese Academy of Sciences": 1,
-        "Nanjing Research Institute of Electronics Technology": 0,
+        "Harbin Institute of Technology": "wos",
+        "BUAA": "wos",
+        "Chinese Academy of Sciences": "wos",
+        "Nanjing Research Institute of Electronics Technology": None,
     }
 
 

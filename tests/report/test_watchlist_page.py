@@ -121,7 +121,7 @@ ROWS = {
             "resolution_method": "ror_id",
             "resolution_score": 1.0,
             "institution_name": "Harbin Institute of Technology",
-            "flagged_copublications": 3,
+            "flagged_in_sources": "wos",
             "source_url": "https://example.org/list",
             "listed_on": date(2021, 1, 1),
         },
@@ -136,7 +136,7 @@ ROWS = {
             "resolution_method": "alias:exact",
             "resolution_score": 1.0,
             "institution_name": HOSTILE_PARTNER,
-            "flagged_copublications": 1,
+            "flagged_in_sources": "wos",
             "source_url": "javascript:alert(1)",
         },
         {
@@ -148,7 +148,6 @@ ROWS = {
             "name": "Nowhere Institute",
             "resolution_method": "unresolved",
             "resolution_score": 0.0,
-            "flagged_copublications": 0,
         },
     ],
 }
@@ -198,7 +197,8 @@ def test_watch_page_renders_escaped_and_linked_in_chromium(settings: Settings, t
         assert f'<tr id="entry-{entry_id}">' in dom
     # A javascript: source URL is not made a link; an https one is.
     assert "javascript:" not in dom and 'href="https://example.org/list"' in dom
-    assert "unresolved" in re.search(r'<table id="entries">.*?</table>', dom, flags=re.DOTALL).group(0)
+    entries = re.search(r'<table id="entries">.*?</table>', dom, flags=re.DOTALL).group(0)
+    assert "unresolved" in entries and entries.count("<td>nothing</td>") == 1  # flags nothing
     # Sortable: one rendering per order; by co-publications Delft (20) comes before the hostile one (10).
     assert len(re.findall(r'<table class="sorted by-', dom)) == 6
     by_rank, by_copublications = (

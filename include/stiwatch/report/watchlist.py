@@ -66,7 +66,7 @@ def load_watch(con: Any) -> tuple[list[SourceWatch], list[dict[str, Any]], list[
         con,
         """select entry_id, list_id, list_version, name, aliases, country_code, category, listed_on,
                   delisted_on, source_url, resolution_method, resolution_score, matched_text,
-                  institution_key, institution_name, flagged_copublications
+                  institution_key, institution_name, flagged_in_sources
            from dim_indicator_entry where is_current_version order by list_id, record_seq, entry_id""",
     )
     for entry in entries:

@@ -1,8 +1,9 @@
 -- Every entry of every landed indicator-list version (stg_indicators__entries), with its resolution:
 -- the institution it resolved to (by the given ROR id, else by name or alias through the matcher),
 -- how and with which score, or 'unresolved' (listed, flags nothing). is_current_version: the newest
--- version of its list, the one the watch marts use. flagged_copublications: counted co-publications of
--- the current snapshots it flags (after the delisting rule), so an entry that matched nothing is visible.
+-- version of its list, the one the watch marts use. flagged_in_sources: the sources whose current snapshot
+-- has a counted co-publication it flags (after the delisting rule; counts per source are in fct_watch_list,
+-- never added across sources), so an entry that matched nothing is visible.
 with
 
 entries as (
@@ -20,7 +21,7 @@ current_snapshots as (
 flags as (
     select
         partners.entry_id,
-        count(distinct concat(partners.source, '|', partners.record_id)) as flagged_copublications
+        string_agg(distinct partners.source, ', ' order by partners.source) as flagged_in_sources
     from {{ ref('int_watch_listed_partners') }} as partners
     inner join current_snapshots
         on
@@ -56,9 +57,8 @@ select
     cast(entries.matched_text as varchar) as matched_text,
     cast(entries.ror_in_registry as boolean) as ror_in_registry,
     cast(entries.registry_id as varchar) as registry_id,
-    cast(
-        case when entries.is_current_version then coalesce(flags.flagged_copublications, 0) end as bigint
-    ) as flagged_copublications,
+    cast(flags.flagged_in_sources is not null as boolean) as is_flagging,
+    cast(flags.flagged_in_sources as varchar) as flagged_in_sources,
     {{ build_stamp_columns() }}
 from entries
 left join flags
