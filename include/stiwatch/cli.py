@@ -46,8 +46,10 @@ def _cmd_setup(settings: Settings, _: argparse.Namespace) -> None:
 
 def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     from stiwatch.demo import generate
+    from stiwatch.demo.indicators import write_demo_list
 
-    for snap in generate(settings.landing_dir, records=args.records, seed=args.seed):
+    snapshots = generate(settings.landing_dir, records=args.records, seed=args.seed)
+    for snap in [*snapshots, write_demo_list(settings.landing_dir)]:
         state = "written" if snap.created else "exists, left unchanged (delete it to regenerate)"
         print(f"demo {snap.source}: {snap.path} {state}")
 
@@ -99,9 +101,12 @@ def _cmd_verify(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _cmd_resolve_institutions(settings: Settings, _: argparse.Namespace) -> None:
+    from stiwatch.indicators.step import prepare_watch_list
     from stiwatch.institutions.resolve import resolve_institutions
 
     print(f"institutions: {resolve_institutions(settings)}")
+    hierarchy, entries = prepare_watch_list(settings)
+    print(f"organisation hierarchy: {hierarchy}\nindicator-list entries: {entries}")
 
 
 def _quality_gate(settings: Settings, run_id: str | None) -> None:

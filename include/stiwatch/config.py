@@ -183,6 +183,25 @@ class Settings:
         "dbt var `scope_version`: the rows of seeds `scope_categories` / `scope_keywords` defining the scope",
         "v1",
     )
+    # The watch list (README "Watch list"): indicator lists, sensitive topics, the organisation hierarchy.
+    sensitive_topics_version: str = setting(
+        "STIWATCH_SENSITIVE_TOPICS_VERSION",
+        "dbt var `sensitive_topics_version`: the rows of seeds `sensitive_topics` / `sensitive_topic_terms` "
+        "that flag publications and patent families",
+        "v1",
+    )
+    roll_up_institutions: bool = setting(
+        "STIWATCH_ROLL_UP_INSTITUTIONS",
+        "dbt var `roll_up_institutions`: count each institution as its top-level parent in ROR (a CAS "
+        "institute as the Chinese Academy of Sciences) in the top-institution, partner and watch-list marts",
+        False,
+    )
+    indicator_min_score: float = setting(
+        "STIWATCH_INDICATOR_MIN_SCORE",
+        "lowest matcher confidence at which an indicator-list entry without a ROR id counts as resolved by "
+        "name or alias; below it the entry is listed as unresolved (a watch list must not flag wrongly)",
+        0.9,
+    )
     # Completeness of years (METHOD.md "Completeness", dbt model int_year_completeness).
     completeness_ratio: float = setting(
         "STIWATCH_COMPLETENESS_RATIO",
@@ -289,6 +308,9 @@ class Settings:
             impute_patent_countries=_env_bool("STIWATCH_IMPUTE_PATENT_COUNTRIES", False),
             scope_filter=_env_scope_filter("STIWATCH_SCOPE_FILTER", "per_source"),
             scope_version=os.environ.get("STIWATCH_SCOPE_VERSION", "").strip() or "v1",
+            sensitive_topics_version=os.environ.get("STIWATCH_SENSITIVE_TOPICS_VERSION", "").strip() or "v1",
+            roll_up_institutions=_env_bool("STIWATCH_ROLL_UP_INSTITUTIONS", False),
+            indicator_min_score=_env_float("STIWATCH_INDICATOR_MIN_SCORE", 0.9),
             completeness_ratio=_env_float("STIWATCH_COMPLETENESS_RATIO", 0.9),
             completeness_noise_sigmas=_env_float("STIWATCH_COMPLETENESS_NOISE_SIGMAS", 2.0),
             cross_edition_ratio=_env_float("STIWATCH_CROSS_EDITION_RATIO", 0.95),
@@ -373,6 +395,8 @@ class Settings:
             "patstat_impute_countries": self.impute_patent_countries,
             "scope_filter": self.scope_filter,
             "scope_version": self.scope_version,
+            "sensitive_topics_version": self.sensitive_topics_version,
+            "roll_up_institutions": self.roll_up_institutions,
             "completeness_ratio": self.completeness_ratio,
             "completeness_noise_sigmas": self.completeness_noise_sigmas,
             "cross_edition_ratio": self.cross_edition_ratio,

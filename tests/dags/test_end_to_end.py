@@ -94,6 +94,23 @@ def test_refresh_runs_every_dag_and_prints_a_summary(refreshed: tuple[dict[str, 
     assert (data / "reports" / "dbt-docs" / "index.html").is_file()
 
 
+def test_refresh_shows_the_demo_watch_list(refreshed: tuple[dict[str, str], Path, str]) -> None:
+    import duckdb
+
+    _, data, _ = refreshed
+    current = (data / "serving" / "current").resolve()
+    with duckdb.connect(str(current / "serving.duckdb"), read_only=True) as con:
+        entries = con.execute("select count(*) from dim_indicator_entry where is_current_version").fetchone()
+        partners = con.execute(
+            "select distinct listed_institution_name from fct_watch_list where is_current_snapshot"
+        ).fetchall()
+    assert entries == (7,)  # the seven universities of the demo list (stiwatch.demo.indicators)
+    # The demo vocabulary holds two of them; both sources name them (WoS by alias, OpenAlex by ROR id).
+    assert sorted(partners) == [("Beihang University",), ("Harbin Institute of Technology",)]
+    page = (data / "reports" / "figures" / "watchlist.html").read_text(encoding="utf-8")
+    assert "Harbin Institute of Technology" in page and "These are indicators, not verdicts." in page
+
+
 def test_marts_agree_with_the_generators_truth(refreshed: tuple[dict[str, str], Path, str]) -> None:
     _, data, _ = refreshed
     import duckdb

@@ -66,7 +66,7 @@ def test_dbt_columns_and_types_match_the_arrow_schemas(source: str) -> None:
 
 def test_the_registry_feeds_config_ingest_quality_landing_and_dbt() -> None:
     assert SOURCES == ("wos", "openalex", "patstat")
-    assert REFERENCE_SOURCES == ("ror",)
+    assert REFERENCE_SOURCES == ("ror", "indicators")
     assert {name: SPECS[name].tables for name in SOURCES} == LAKE_TABLES
     assert LAKE_TABLES["openalex"][-1] == "merged_ids"
     assert {"openalex"} == landing.DELTA_SOURCES

@@ -71,7 +71,7 @@ def _short_hash(text: str, digits: int) -> int:
 @functools.cache  # a handful of institutions, rendered for every authorship: two SHA-256 each
 def _institution_json(inst: Institution) -> dict[str, Any]:
     iid = f"https://openalex.org/I{_short_hash(inst.openalex_name, 9)}"
-    ror = (
+    ror = inst.ror_id or (
         "0"
         + hashlib.sha256(inst.openalex_name.encode("utf-8")).hexdigest()[:6]
         + f"{_short_hash(iid, 2):02d}"

@@ -2,7 +2,8 @@
 
 Addresses are written the way Web of Science abbreviates them (``Chinese Acad Sci, Inst Automat, Beijing
 100190, Peoples R China``). OpenAlex ids and ROR ids here are synthetic (they have the real shapes but do not
-point at the real records): the demo must never be mistaken for real data.
+point at the real records): the demo must never be mistaken for real data. The exception: the two
+universities of the demo indicator list carry their real ROR ids, the ids the list names.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ class Institution:
     wos_country: str
     openalex_name: str
     openalex_type: str = "education"
+    # A real ROR id for the universities of the demo indicator list (stiwatch.demo.indicators), so that
+    # OpenAlex works name them as the list does; every other institution gets a synthetic id.
+    ror_id: str | None = None
 
     @property
     def wos_address(self) -> str:
@@ -109,6 +113,27 @@ INSTITUTIONS: tuple[Institution, ...] = (
     ),
     Institution(
         "CN", "MO", "Univ Macau", "Fac Sci & Technol", "Macau", "Peoples R China", "University of Macau"
+    ),
+    # Two of the "Seven Sons of National Defence" (the demo indicator list): the watch list has partners.
+    Institution(
+        "CN",
+        "CN",
+        "Harbin Inst Technol",
+        "Sch Comp Sci & Technol",
+        "Harbin 150001",
+        "Peoples R China",
+        "Harbin Institute of Technology",
+        ror_id="01yqg2h08",
+    ),
+    Institution(
+        "CN",
+        "CN",
+        "Beihang Univ",
+        "Sch Comp Sci & Engn",
+        "Beijing 100191",
+        "Peoples R China",
+        "Beihang University",
+        ror_id="00wk2mp56",
     ),
     Institution(
         "EU",
@@ -440,6 +465,7 @@ TITLE_TASKS = (
     "medical image diagnosis",
     "recommendation",
     "fault diagnosis of rotating machinery",
+    "person re-identification",
 )
 OUT_OF_SCOPE_TITLES = (
     "Soil carbon dynamics in alpine grasslands",

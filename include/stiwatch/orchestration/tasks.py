@@ -50,10 +50,15 @@ def pull_openalex(snapshot_id: str, full: bool = False) -> str:
 
 
 def resolve_institutions() -> str:
-    """Resolve the lake's distinct organisation strings to institutions (lake only; dbt reads it)."""
+    """Resolve the lake's distinct organisation strings to institutions, then the indicator-list entries
+    and the ROR hierarchy of the watch list (lake only; dbt reads them)."""
+    from stiwatch.indicators.step import prepare_watch_list
     from stiwatch.institutions.resolve import resolve_institutions as resolve
 
-    return str(resolve(Settings.from_env()))
+    settings = Settings.from_env()
+    matches = resolve(settings)
+    prepare_watch_list(settings)
+    return str(matches)
 
 
 def quality_check(run_id: str) -> dict[str, object]:

@@ -46,7 +46,9 @@ DEFAULT_ARGS = {
 _RESOLVE_DOC = """
 Resolves every distinct organisation string of the lake to an institution (curated aliases, then the
 newest ROR dump landed under `landing/ror/`) and writes `lake/institutions/matches.parquet` for dbt.
-Unresolved strings are kept as their own institution.
+Unresolved strings are kept as their own institution. Then the watch list's inputs: the organisation
+hierarchy of the ROR dump (`lake/institutions/hierarchy.parquet`) and the entries of every indicator list
+landed under `landing/indicators/`, resolved to institutions (`lake/indicators/entries.parquet`).
 """
 
 _QUALITY_DOC = """

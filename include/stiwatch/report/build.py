@@ -1,4 +1,5 @@
-"""Build the static figures report of a serving release: ``reports/figures/index.html`` + one SVG per figure.
+"""Build the static figures report of a serving release: ``reports/figures/index.html`` + one SVG per figure,
+and the "Watch list" page ``watchlist.html`` beside it (``stiwatch.report.watchlist``).
 
 Fully static and offline: the SVGs are rendered here (vl-convert, no browser) and inlined in the page, no
 JavaScript or CDN. Text from the data is escaped: Jinja2 autoescaping for the page, SVG escaping by
@@ -20,8 +21,14 @@ from stiwatch.config import Settings
 from stiwatch.publish.layout import RELEASE_FILE, SERVING_FILE
 from stiwatch.publish.switch import replace_directory
 from stiwatch.report.catalogue import FIGURES, FigureSpec
+from stiwatch.report.watchlist import SORTS, load_watch
+from stiwatch.report.watchlist import TOP_N as WATCH_TOP_N
 
 log = logging.getLogger(__name__)
+
+# The "Watch list" page beside the figures (stiwatch.report.watchlist).
+WATCH_PAGE = "watchlist.html"
+WATCH_TEMPLATE = "watchlist.html.j2"
 
 
 @dataclass(frozen=True)
@@ -48,12 +55,18 @@ def build_report(settings: Settings, release_dir: Path) -> Path:
     try:
         with duckdb.connect(str(release_dir / SERVING_FILE), read_only=True) as con:
             rendered = [_render(spec, con, staged) for spec in FIGURES]
+            watch_sources, watch_entries, watch_missing = load_watch(con)
         page = _page_template().render(
             release=release,
             figures=rendered,
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         (staged / "index.html").write_text(page, encoding="utf-8")
+        watch_page = _page_template(WATCH_TEMPLATE).render(
+            release=release, sources=watch_sources, entries=watch_entries, missing=watch_missing,
+            sorts=SORTS, top_n=WATCH_TOP_N, generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )  # fmt: skip
+        (staged / WATCH_PAGE).write_text(watch_page, encoding="utf-8")
         staged.chmod(0o755)
         replace_directory(staged, final)
     except BaseException:
@@ -91,7 +104,7 @@ def _render(spec: FigureSpec, con: Any, out_dir: Path) -> RenderedFigure:
     return RenderedFigure(spec, svg, None, figure_data.marking, table)
 
 
-def _page_template() -> Any:
+def _page_template(name: str = "index.html.j2") -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
     from markupsafe import Markup
 
@@ -101,4 +114,4 @@ def _page_template() -> Any:
     )
     # SVG from vl-convert is markup we produced (its texts are already escaped), not data.
     env.filters["trusted_svg"] = Markup
-    return env.get_template("index.html.j2")
+    return env.get_template(name)

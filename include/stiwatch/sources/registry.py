@@ -5,13 +5,15 @@ Add a source by writing its ``stiwatch.sources.<name>`` package with a ``SPEC`` 
 
 from __future__ import annotations
 
-from stiwatch.sources import openalex, patstat, ror, wos
+from stiwatch.sources import indicators, openalex, patstat, ror, wos
 from stiwatch.sources.spec import SourceSpec
 
-SPECS: dict[str, SourceSpec] = {spec.name: spec for spec in (wos.SPEC, openalex.SPEC, patstat.SPEC, ror.SPEC)}
+SPECS: dict[str, SourceSpec] = {
+    spec.name: spec for spec in (wos.SPEC, openalex.SPEC, patstat.SPEC, ror.SPEC, indicators.SPEC)
+}
 # Sources ingested by stiwatch.ingest and counted in the marts, in the order they are ingested.
 COUNTED_SOURCES: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if not spec.reference)
-# Reference data landed and written to the lake by its own step, not counted (ROR).
+# Reference data landed and written to the lake by its own step, not counted (ROR, indicator lists).
 REFERENCE_SOURCES: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.reference)
 
 

@@ -5,6 +5,8 @@
 -- each region). main partner: the institution of the other side on most of those publications.
 -- variant 'excluding_uk' (EU27/AC side only) ranks the non-UK institutions, as the brief's Fig. 3.
 -- All ranks are kept (BI filters the top N); ties: co-publications desc, then name, then key.
+-- Var roll_up_institutions counts institutions (and main partners) as their top-level ROR parents
+-- (int_publication_institutions); institution_level records which.
 with
 
 copublications as (
@@ -172,6 +174,7 @@ select
     cast(main_partners.partner_name as varchar) as main_partner_name,
     cast(main_partners.partner_country as varchar) as main_partner_country,
     cast(main_partners.partner_copublications as bigint) as main_partner_copublications,
+    cast({{ institution_level() }} as varchar) as institution_level,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from ranked
