@@ -11,6 +11,7 @@
     stiwatch quality [--run-id ID]      Great Expectations checks and the quality report (exit 1: critical)
     stiwatch publish                    quality gate, then a new serving release and the figures report
     stiwatch report                     rebuild the figures report of the current serving release
+    stiwatch changes [--since RELEASE]  what changed in the current release (against RELEASE: a kept one)
     stiwatch dbt-docs                   generate the dbt docs into the reports folder
     stiwatch ror-report [args...]       ROR matching precision and recall on a gold set
     stiwatch summary                    the marts at a glance (warehouse opened read-only)
@@ -24,6 +25,7 @@ failed quality gate) print one line and exit 1; anything else is a bug and shows
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -149,6 +151,30 @@ def _cmd_report(settings: Settings, _: argparse.Namespace) -> None:
     print(f"figures report: {build_report(settings, release)}")
 
 
+def _cmd_changes(settings: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.publish import PublishError, current_release
+    from stiwatch.publish.changes import CHANGES_FILE, Thresholds, compare_releases, format_changes
+    from stiwatch.publish.layout import releases_dir
+
+    release = current_release(settings)
+    if release is None:
+        raise PublishError(
+            f"no serving release under {settings.data_dir / 'serving'}; run `stiwatch publish`"
+        )
+    if args.since:
+        since = releases_dir(settings) / args.since
+        if not (since / "release.json").exists():
+            kept = sorted(p.name for p in releases_dir(settings).iterdir() if not p.name.startswith("."))
+            raise PublishError(f"{since}: no such release; kept releases: {', '.join(kept)}")
+        summary = compare_releases(release, since, Thresholds.from_settings(settings))
+    else:
+        path = release / CHANGES_FILE
+        if not path.exists():
+            raise PublishError(f"{path}: release built before changelogs; publish again (stiwatch publish)")
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    print(format_changes(summary))
+
+
 def _cmd_dbt_docs(settings: Settings, _: argparse.Namespace) -> None:
     from stiwatch.dbt_docs import generate_dbt_docs
 
@@ -223,6 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("dbt-docs", _cmd_dbt_docs, "generate the dbt docs into the reports folder"),
     ):
         sub.add_parser(name, help=text).set_defaults(run=run)
+    changes = sub.add_parser("changes", help="what changed in the current release against the previous one")
+    changes.add_argument("--since", default=None, help="compare with this kept release id instead")
+    changes.set_defaults(run=_cmd_changes)
     from stiwatch.institutions.report import add_arguments as add_ror_report_arguments
 
     ror = sub.add_parser("ror-report", help="ROR matching precision/recall on a gold set")

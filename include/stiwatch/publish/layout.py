@@ -23,6 +23,20 @@ SERVING_FILE = "serving.duckdb"
 PARQUET_DIR = "parquet"
 RELEASE_FILE = "release.json"
 
+# The mart that says which snapshots the marts were built from, and with which counting settings.
+SNAPSHOT_MART = "dim_snapshot"
+# Its columns that are not counting settings; every other column of it is one (dbt owns that list).
+SNAPSHOT_COLUMNS = ("source", "snapshot_id", "snapshot_as_of", "is_current")
+NOT_SETTINGS = (
+    *SNAPSHOT_COLUMNS,
+    "snapshot_kind",
+    "base_snapshot_id",
+    "ingested_at",
+    "snapshot_records",
+    "built_at",
+    "dbt_invocation_id",
+)
+
 
 def serving_dir(settings: Settings) -> Path:
     return settings.data_dir / "serving"

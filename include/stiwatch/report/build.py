@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from stiwatch.config import Settings
+from stiwatch.publish.changes import CHANGES_FILE, describe_change
 from stiwatch.publish.layout import RELEASE_FILE, SERVING_FILE
 from stiwatch.publish.switch import replace_directory
 from stiwatch.report.catalogue import FIGURES, FigureSpec
 
 log = logging.getLogger(__name__)
+# Notable changes listed in "What changed" (all of them are in fct_release_changes).
+CHANGES_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ def build_report(settings: Settings, release_dir: Path) -> Path:
             rendered = [_render(spec, con, staged) for spec in FIGURES]
         page = _page_template().render(
             release=release,
+            changes=what_changed(release_dir),
             figures=rendered,
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
@@ -61,6 +65,17 @@ def build_report(settings: Settings, release_dir: Path) -> Path:
         raise
     log.info("figures report of release %s: %s", release["release_id"], final / "index.html")
     return final / "index.html"
+
+
+def what_changed(release_dir: Path) -> dict[str, Any] | None:
+    """The release's changelog (release_changes.json, written at publish) with the notable changes in
+    words; None for a release published before changelogs existed."""
+    path = release_dir / CHANGES_FILE
+    if not path.exists():
+        return None
+    changes = json.loads(path.read_text(encoding="utf-8"))
+    notable = changes["notable"][:CHANGES_SHOWN]
+    return {**changes, "shown": [{**change, "words": describe_change(change)} for change in notable]}
 
 
 def _read_release(release_dir: Path) -> dict[str, Any]:
