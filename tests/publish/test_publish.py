@@ -42,7 +42,9 @@ def test_release_holds_every_mart_with_the_warehouse_rows(settings: Settings, wa
         }
     # Every mart, plus the changelog against the previous release (empty here: the first release).
     assert tables == EXPECTED_MARTS | {"fct_release_changes"}
-    assert {p.stem for p in (release / "parquet").glob("*.parquet")} == EXPECTED_MARTS | {"fct_release_changes"}
+    assert {p.stem for p in (release / "parquet").glob("*.parquet")} == EXPECTED_MARTS | {
+        "fct_release_changes"
+    }
     for mart in EXPECTED_MARTS:
         assert rows(serving, mart) == rows(warehouse, mart)
         with duckdb.connect() as con:

@@ -145,7 +145,12 @@ def _mart_changes_sql(tracked: Tracked, new_catalog: str) -> str:
     key_values = " || ', ' || ".join(f'coalesce(new."{k}", old."{k}", \'NULL\')' for k in tracked.keys)
     selects = []
     for measure, kind in tracked.measures:
-        # Doubles are compared rounded: a sum added up in another order is not a change.
+        # Doubles are compared rounded: a sum added up in another order is not a change. A count without a
+        # row is 0 (the yearly marts are dense): a new year of zeros is not a change; a rank or share
+        # without a row is "not ranked", which is one.
+        old_value, new_value = f'round(old."{measure}", 9)', f'round(new."{measure}", 9)'
+        if kind == "count":
+            old_value, new_value = f"coalesce({old_value}, 0)", f"coalesce({new_value}, 0)"
         selects.append(
             f"select '{tracked.mart}' as mart, coalesce(new.source, old.source) as source, "
             f"'{', '.join(tracked.keys)}' as key_columns, {key_values} as key_values, "
@@ -153,7 +158,7 @@ def _mart_changes_sql(tracked: Tracked, new_catalog: str) -> str:
             f'old."{measure}" as old_value, new."{measure}" as new_value '
             f"from ({_current_rows(tracked, PREVIOUS)}) as old "
             f"full outer join ({_current_rows(tracked, new_catalog)}) as new on {join} "
-            f'where round(old."{measure}", 9) is distinct from round(new."{measure}", 9)'
+            f"where {old_value} is distinct from {new_value}"
         )
     return " union all ".join(selects)
 
@@ -266,7 +271,8 @@ def write_release_changes(con: Any, parquet_path: Path, changelog: Changelog) ->
                 "notable_changes": 0, "by_mart": {}, "notable": [],
                 "thresholds": asdict(changelog.thresholds)}  # fmt: skip
     previous = _read_release(previous_dir)
-    reasons = _fill(con, "main", previous, changelog)
+    (serving_catalog,) = con.execute("select current_database()").fetchone()
+    reasons = _fill(con, serving_catalog, previous, changelog)
     con.execute(f"copy main.{CHANGES_MART} to '{_sql_text(parquet_path)}' (format parquet, compression zstd)")
     return _summary(con, changelog, previous["release_id"], reasons)
 
