@@ -142,6 +142,12 @@ class Settings:
         "one keep reading it)",
         3,
     )
+    nowcast_z: float = setting(
+        "STIWATCH_NOWCAST_Z",
+        "dbt var `nowcast_z`: the nowcast bounds of fct_copatent_nowcast are the nowcast +- this many "
+        "standard errors (1.645: a 90% interval)",
+        1.645,
+    )
     # Release changelog (stiwatch.publish.changes): which changes between two releases are "notable".
     changes_notable_relative: float = setting(
         "STIWATCH_CHANGES_NOTABLE_RELATIVE",
@@ -284,6 +290,7 @@ class Settings:
             first_year=_env_int("STIWATCH_FIRST_YEAR", 2011),
             cn_includes_hk_mo=_env_bool("STIWATCH_CN_INCLUDES_HK_MO", True),
             serving_keep_releases=_env_int("STIWATCH_SERVING_KEEP_RELEASES", 3),
+            nowcast_z=_env_float("STIWATCH_NOWCAST_Z", 1.645),
             changes_notable_relative=_env_float("STIWATCH_CHANGES_NOTABLE_RELATIVE", 0.1),
             changes_notable_min_count=_env_int("STIWATCH_CHANGES_NOTABLE_MIN_COUNT", 10),
             changes_notable_ranks=_env_int("STIWATCH_CHANGES_NOTABLE_RANKS", 3),
@@ -377,4 +384,5 @@ class Settings:
             "completeness_noise_sigmas": self.completeness_noise_sigmas,
             "cross_edition_ratio": self.cross_edition_ratio,
             "patstat_lag_years": self.patstat_lag_years,
+            "nowcast_z": self.nowcast_z,
         }
