@@ -315,46 +315,13 @@ def test_incremental_edition_build_matches_full_build(
 
 
 @pytest.mark.slow
-def test_settings_variant_matches_reference(warehouse: Settings) -> None:
-    """Utility models counted, countries imputed, HK/MO outside CN: the marts follow the reference."""
-    # Other settings over the same warehouse: every edition is rebuilt, as stiwatch.build_plan decides
-    # for a refresh whose dbt vars changed (the incremental models would otherwise keep the old rows).
-    build(
-        warehouse,
-        {"include_utility_models": True, "patstat_impute_countries": True, "cn_includes_hk_mo": False},
-        full_refresh=True,
-    )
-    for edition_id in EDITIONS:
-        expected = reference(
-            warehouse.landing_dir / "patstat" / edition_id,
-            include_um=True,
-            impute=True,
-            cn_includes_hk_mo=False,
-        )
-        actual = mart_values(warehouse, edition_id)
-        for mart in ("output", "countries", "applicants", "missing"):
-            got = {k: v for k, v in actual[mart].items() if mart != "output" or k in expected[mart] or v}
-            assert got == expected[mart], (edition_id, mart)
-    with duckdb.connect(str(warehouse.warehouse_path), read_only=True) as con:
-        flags = con.execute(
-            "select distinct include_utility_models, impute_countries, cn_includes_hk_mo "
-            "from fct_copatent_output"
-        ).fetchall()
-        imputed = con.execute(
-            "select sum(families_with_imputed_country) from fct_patent_missing_countries"
-        ).fetchone()
-    assert flags == [(True, True, False)]
-    assert imputed[0] > 0
-    # Runs last in this module: the warehouse now holds the variant build.
-
-
-@pytest.mark.slow
 def test_nowcast_model_follows_the_reference_and_beats_the_observed_count(
     warehouse: Settings, tmp_path: Path
 ) -> None:
     """fct_copatent_nowcast equals the plain-Python reference of the method on these two editions of one
     universe, and nowcasts the current edition's provisional years closer to the true final counts (an
-    edition years later, counted by ``reference``) than the observed counts are."""
+    edition years later, counted by ``reference``) than the observed counts are. Runs before
+    test_settings_variant_matches_reference, which rebuilds this warehouse with other settings."""
     with duckdb.connect(str(warehouse.warehouse_path), read_only=True) as con:
         output = con.execute(
             "select edition_id, year(edition_as_of), filing_year, region_pair, basis, copatent_families, "
@@ -391,3 +358,37 @@ def test_nowcast_model_follows_the_reference_and_beats_the_observed_count(
     nowcast_error = sum(abs(row[4] - truth.get((row[1], row[2], row[3]), 0)) for row in current)
     observed_error = sum(abs(row[8] - truth.get((row[1], row[2], row[3]), 0)) for row in current)
     assert nowcast_error < observed_error, (nowcast_error, observed_error)
+
+
+@pytest.mark.slow
+def test_settings_variant_matches_reference(warehouse: Settings) -> None:
+    """Utility models counted, countries imputed, HK/MO outside CN: the marts follow the reference."""
+    # Other settings over the same warehouse: every edition is rebuilt, as stiwatch.build_plan decides
+    # for a refresh whose dbt vars changed (the incremental models would otherwise keep the old rows).
+    build(
+        warehouse,
+        {"include_utility_models": True, "patstat_impute_countries": True, "cn_includes_hk_mo": False},
+        full_refresh=True,
+    )
+    for edition_id in EDITIONS:
+        expected = reference(
+            warehouse.landing_dir / "patstat" / edition_id,
+            include_um=True,
+            impute=True,
+            cn_includes_hk_mo=False,
+        )
+        actual = mart_values(warehouse, edition_id)
+        for mart in ("output", "countries", "applicants", "missing"):
+            got = {k: v for k, v in actual[mart].items() if mart != "output" or k in expected[mart] or v}
+            assert got == expected[mart], (edition_id, mart)
+    with duckdb.connect(str(warehouse.warehouse_path), read_only=True) as con:
+        flags = con.execute(
+            "select distinct include_utility_models, impute_countries, cn_includes_hk_mo "
+            "from fct_copatent_output"
+        ).fetchall()
+        imputed = con.execute(
+            "select sum(families_with_imputed_country) from fct_patent_missing_countries"
+        ).fetchone()
+    assert flags == [(True, True, False)]
+    assert imputed[0] > 0
+    # Runs last in this module: the warehouse now holds the variant build.

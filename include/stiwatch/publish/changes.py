@@ -411,7 +411,7 @@ def format_changes(summary: dict[str, Any], limit: int = 30) -> str:
     head = f"release {summary['release_id']} against {summary['previous_release_id']}"
     lines = [f"{head}: {summary['summary']}"]
     for source, why in sorted(summary["reasons"].items()):
-        lines.append(f"  {source}: {'; '.join(why) or 'nothing changed'}")
+        lines.append(f"  {source}: {'; '.join(why) or 'no recorded input changed'}")
     for mart, counts in sorted(summary["by_mart"].items()):
         lines.append(f"  {mart}: {counts['changes']} changed, {counts['notable']} notable")
     if summary["notable"]:

@@ -34,6 +34,7 @@ class RenderedFigure:
     note: str | None
     marking: str | None
     table: list[dict[str, Any]]
+    expected_note: str | None = None
 
 
 def figures_dir(settings: Settings) -> Path:
@@ -103,7 +104,7 @@ def _render(spec: FigureSpec, con: Any, out_dir: Path) -> RenderedFigure:
         shown = figure_data.rows[[column for column, _ in spec.table]]
         # Missing values (NaN, pd.NA) print as empty cells, not "nan".
         table = shown.astype(object).where(shown.notna(), None).to_dict("records")
-    return RenderedFigure(spec, svg, None, figure_data.marking, table)
+    return RenderedFigure(spec, svg, None, figure_data.marking, table, figure_data.expected_note)
 
 
 def _page_template() -> Any:

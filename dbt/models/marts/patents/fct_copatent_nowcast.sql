@@ -58,7 +58,7 @@ steps as (
     left join year_counts as early_counts
         on
             early_edition.edition_id = early_counts.edition_id
-            and early_counts.filing_year = late_counts.filing_year
+            and late_counts.filing_year = early_counts.filing_year
     group by default_curve.lag_years
 ),
 
@@ -82,7 +82,7 @@ measured_curve as (
         sum(measured_steps.step_relative_variance) as relative_variance
     from default_curve
     inner join default_curve as later_lag
-        on later_lag.lag_years >= default_curve.lag_years
+        on default_curve.lag_years <= later_lag.lag_years
     left join measured_steps
         on later_lag.lag_years = measured_steps.lag_years
     group by default_curve.lag_years
