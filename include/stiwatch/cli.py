@@ -1,7 +1,7 @@
 """The ``stiwatch`` command line: set up, generate demo data, refresh through Airflow, inspect.
 
     stiwatch setup                      data folders, Airflow metadata DB, the duckdb_writer pool
-    stiwatch demo [--records N] [--seed N]
+    stiwatch demo [--records N] [--seed N] [--openalex-delta]
     stiwatch refresh [--full-rebuild]   ingest DAGs then the transform DAG, through Airflow; prints a summary
     stiwatch ingest <source> [--force]  ingest directly, without Airflow (debugging)
     stiwatch pull-openalex <snapshot_id> [--max-pages N] [--full]
@@ -47,9 +47,13 @@ def _cmd_setup(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
-    from stiwatch.demo import generate
+    from stiwatch.demo import generate, generate_openalex_delta
 
-    for snap in generate(settings.landing_dir, records=args.records, seed=args.seed):
+    if args.openalex_delta:  # a later delivery, for a second refresh (its changelog: a new OpenAlex state)
+        snapshots = [generate_openalex_delta(settings.landing_dir, records=args.records, seed=args.seed)]
+    else:
+        snapshots = generate(settings.landing_dir, records=args.records, seed=args.seed)
+    for snap in snapshots:
         state = "written" if snap.created else "exists, left unchanged (delete it to regenerate)"
         print(f"demo {snap.source}: {snap.path} {state}")
 
@@ -212,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--records", type=int, default=DEFAULT_RECORDS, help=f"unique records per source ({DEFAULT_RECORDS})"
     )
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, same bytes)")
+    demo.add_argument(
+        "--openalex-delta",
+        action="store_true",
+        help="write only the OpenAlex delta on top of the demo snapshot (a second delivery to refresh)",
+    )
     demo.set_defaults(run=_cmd_demo)
     refresh = sub.add_parser("refresh", help="run the ingest and transform DAGs through Airflow")
     refresh.add_argument(

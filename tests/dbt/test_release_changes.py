@@ -23,9 +23,6 @@ from stiwatch.executables import venv_executable
 from stiwatch.ingest import ingest_source
 from stiwatch.publish import publish
 
-FIELD_SHARES_CN_US: tuple = ()
-FIELD_SHARES_CN_EU: tuple = ()
-TOP_INSTITUTIONS: tuple = ()
 HEADER = ["PT", "AU", "TI", "SO", "DT", "DE", "C1", "PY", "WC", "SC", "UT"]
 CATEGORY = ["Computer Science, Artificial Intelligence", "Computer Science"]
 # 2020: a Chinese address and one in "Atlantis", a country text the seed does not know (UNKNOWN).
@@ -42,6 +39,17 @@ PAPER_2 = [
     "[Doe, J] Stanford Univ, Stanford, CA 94305 USA",
     "2021", *CATEGORY, "WOS:000000000000002",
 ]  # fmt: skip
+
+
+FIELD_GROUP = "Artificial Intelligence & Image Processing"  # seed category_field_groups of CATEGORY[0]
+TOP_INSTITUTIONS: tuple = ()
+
+
+def field_shares(pair: str, year: int, why: str) -> set[tuple]:
+    return {
+        ("fct_field_shares", f"{period}, {pair}, {FIELD_GROUP}", "share_of_pair", None, 1.0, why)
+        for period in (f"year, {year}", "all, NULL")
+    }
 
 
 def land(settings: Settings, snapshot_id: str, papers: list[list[str]]) -> None:
@@ -105,8 +113,9 @@ def test_changelog_lists_exactly_the_planted_changes(
         ("fct_region_pair_output", "2021, CN-US", "copublications", None, 1.0, new),
         ("fct_region_output", "2021, CN", "publications", None, 1.0, new),
         ("fct_region_output", "2021, US", "publications", None, 1.0, new),
-        # The pair's field shares: CN-US now has one paper, in one field group, in 2021 and overall.
-        *FIELD_SHARES_CN_US,
+        # The pair's field shares: CN-US now has one paper, in one field group (its WoS category), in 2021
+        # and over all years; the other field groups' rows are 0, as no row was.
+        *field_shares("CN-US", 2021, new),
     }
 
     # A seed edit: Atlantis is Germany, so paper 1 becomes a CN - EU27/AC co-publication.
@@ -121,6 +130,6 @@ def test_changelog_lists_exactly_the_planted_changes(
         ("fct_region_output", "2020, EU27/AC", "publications", 0.0, 1.0, fix),
         ("fct_region_output", "2020, UNKNOWN", "publications", 1.0, None, fix),
         ("dq_publication_coverage", "2020", "unknown_country_affiliations", 1.0, 0.0, fix),
-        *FIELD_SHARES_CN_EU,
+        *field_shares("CN-EU27/AC", 2020, fix),
         *TOP_INSTITUTIONS,
     }

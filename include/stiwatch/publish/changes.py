@@ -145,11 +145,11 @@ def _mart_changes_sql(tracked: Tracked, new_catalog: str) -> str:
     key_values = " || ', ' || ".join(f'coalesce(new."{k}", old."{k}", \'NULL\')' for k in tracked.keys)
     selects = []
     for measure, kind in tracked.measures:
-        # Doubles are compared rounded: a sum added up in another order is not a change. A count without a
-        # row is 0 (the yearly marts are dense): a new year of zeros is not a change; a rank or share
-        # without a row is "not ranked", which is one.
+        # Doubles are compared rounded: a sum added up in another order is not a change. A count or share
+        # without a row is 0 (the yearly and field marts are dense): a new year or pair of zeros is not a
+        # change; a rank without a row is "not ranked", which is one.
         old_value, new_value = f'round(old."{measure}", 9)', f'round(new."{measure}", 9)'
-        if kind == "count":
+        if kind != "rank":
             old_value, new_value = f"coalesce({old_value}, 0)", f"coalesce({new_value}, 0)"
         selects.append(
             f"select '{tracked.mart}' as mart, coalesce(new.source, old.source) as source, "
