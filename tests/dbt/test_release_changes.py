@@ -42,7 +42,20 @@ PAPER_2 = [
 
 
 FIELD_GROUP = "Artificial Intelligence & Image Processing"  # seed category_field_groups of CATEGORY[0]
-TOP_INSTITUTIONS: tuple = ()
+# After the fix paper 1 ranks its two institutions (unresolved: no ROR dump in this lake), in period 'all' and
+# its year: Royal Acad on the EU27/AC side (variants all and excluding_uk: DE is not the UK), Tsinghua on the
+# CN side (variant all only); each new in the ranking at rank 1 with 1 co-publication.
+RANKED = (
+    "EU27/AC, all, unresolved:DE:royal acad",
+    "EU27/AC, excluding_uk, unresolved:DE:royal acad",
+    "CN, all, unresolved:CN:tsinghua univ",
+)
+TOP_INSTITUTIONS = {
+    ("fct_top_institutions", f"{period}, {ranked}", measure, None, 1.0, "seed change (wos_country_names)")
+    for period in ("all", "2020")
+    for ranked in RANKED
+    for measure in ("institution_rank", "copublications")
+}
 
 
 def field_shares(pair: str, year: int, why: str) -> set[tuple]:

@@ -4,7 +4,7 @@
 serving/releases/<release_id>/serving.duckdb      every mart as a table (read-only for BI)
 serving/releases/<release_id>/parquet/<mart>.parquet
 serving/releases/<release_id>/release.json       what the release holds (ids, settings, row counts, sha256)
-serving/releases/<release_id>/release_changes.json  what changed against the previous release (publish.changes)
+serving/releases/<release_id>/release_changes.json  what changed since the previous release (publish.changes)
 serving/current -> releases/<release_id>          the one pointer BI tools follow, switched atomically
 ```
 A release is built under ``releases/.building-<release_id>`` and renamed when complete, so a folder with a
