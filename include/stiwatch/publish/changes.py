@@ -368,7 +368,7 @@ def _summary(
     summary = (
         "no change in the tracked measures"
         if changes == 0
-        else f"{changes} changed values, {notable} notable, against release {previous_id}"
+        else f"{changes} changed values, {notable} notable"
     )
     return {"release_id": changelog.release_id, "previous_release_id": previous_id, "first_release": False,
             "summary": summary, "reasons": reasons, "changes": int(changes), "notable_changes": int(notable),
