@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 RECORD_FILE = "warehouse_build.json"
 # What dbt reads besides the lake: its code, its seeds and its project settings.
 DBT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
+DBT_CODE = ("dbt_project.yml", "models", "macros")
 # Keys of lake/institutions/_manifest.json that change how an already seen string resolves (the ROR dump,
 # the curated seeds, the matcher's code and threshold); its count of strings grows with every WoS snapshot
 # and is left out on purpose.
@@ -51,22 +52,51 @@ def record_path(settings: Settings) -> Path:
     return settings.data_dir / RECORD_FILE
 
 
+def _dbt_files(names: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for name in names:
+        root = DBT_PROJECT_DIR / name
+        files += sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    return files
+
+
+def _institution_inputs(settings: Settings) -> dict[str, object]:
+    institutions = settings.lake_dir / "institutions" / "_manifest.json"
+    if not institutions.exists():
+        return {}
+    manifest = read_json(institutions)
+    return {k: manifest.get(k) for k in INSTITUTION_KEYS}
+
+
 def fingerprint(settings: Settings) -> str:
     """SHA-256 over the dbt vars, the dbt code and seeds, and the institution resolution inputs."""
-    dbt_dir = DBT_PROJECT_DIR
     digest = hashlib.sha256()
     digest.update(json.dumps(settings.dbt_vars(), sort_keys=True, default=str).encode())
-    for name in DBT_INPUTS:
-        root = dbt_dir / name
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        for path in files:
-            digest.update(path.relative_to(dbt_dir).as_posix().encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    institutions = settings.lake_dir / "institutions" / "_manifest.json"
-    if institutions.exists():
-        manifest = read_json(institutions)
-        digest.update(json.dumps({k: manifest.get(k) for k in INSTITUTION_KEYS}, sort_keys=True).encode())
+    for path in _dbt_files(DBT_INPUTS):
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    if institutions := _institution_inputs(settings):
+        digest.update(json.dumps(institutions, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+def input_digests(settings: Settings) -> dict[str, object]:
+    """The fingerprint's inputs one by one, for telling two releases apart (stiwatch.publish.changes):
+    the dbt vars as values, one sha256 over the dbt code, one per seed file, the institution inputs."""
+    code = hashlib.sha256()
+    for path in _dbt_files(DBT_CODE):
+        code.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode())
+        code.update(hashlib.sha256(path.read_bytes()).digest())
+    seeds = {
+        path.relative_to(DBT_PROJECT_DIR / "seeds").as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in _dbt_files(("seeds",))
+    }
+    return {
+        "dbt_vars": settings.dbt_vars(),
+        "code_sha256": code.hexdigest(),
+        "seeds_sha256": seeds,
+        "institutions": _institution_inputs(settings),
+    }
 
 
 def deliveries(lake_dir: Path) -> dict[str, list[str]]:

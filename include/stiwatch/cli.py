@@ -1,7 +1,7 @@
 """The ``stiwatch`` command line: set up, generate demo data, refresh through Airflow, inspect.
 
     stiwatch setup                      data folders, Airflow metadata DB, the duckdb_writer pool
-    stiwatch demo [--records N] [--seed N]
+    stiwatch demo [--records N] [--seed N] [--openalex-delta]
     stiwatch refresh [--full-rebuild]   ingest DAGs then the transform DAG, through Airflow; prints a summary
     stiwatch ingest <source> [--force]  ingest directly, without Airflow (debugging)
     stiwatch pull-openalex <snapshot_id> [--max-pages N] [--full]
@@ -11,6 +11,7 @@
     stiwatch quality [--run-id ID]      Great Expectations checks and the quality report (exit 1: critical)
     stiwatch publish                    quality gate, then a new serving release and the figures report
     stiwatch report                     rebuild the figures report of the current serving release
+    stiwatch changes [--since RELEASE]  what changed in the current release (against RELEASE: a kept one)
     stiwatch dbt-docs                   generate the dbt docs into the reports folder
     stiwatch ror-report [args...]       ROR matching precision and recall, development and test parts
     stiwatch summary                    the marts at a glance (warehouse opened read-only)
@@ -24,6 +25,7 @@ failed quality gate) print one line and exit 1; anything else is a bug and shows
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -45,11 +47,15 @@ def _cmd_setup(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
-    from stiwatch.demo import generate
+    from stiwatch.demo import generate, generate_openalex_delta
     from stiwatch.demo.indicators import write_demo_list
 
-    snapshots = generate(settings.landing_dir, records=args.records, seed=args.seed)
-    for snap in [*snapshots, write_demo_list(settings.landing_dir)]:
+    if args.openalex_delta:  # a later delivery, for a second refresh (its changelog: a new OpenAlex state)
+        snapshots = [generate_openalex_delta(settings.landing_dir, records=args.records, seed=args.seed)]
+    else:
+        snapshots = [*generate(settings.landing_dir, records=args.records, seed=args.seed)]
+        snapshots.append(write_demo_list(settings.landing_dir))
+    for snap in snapshots:
         state = "written" if snap.created else "exists, left unchanged (delete it to regenerate)"
         print(f"demo {snap.source}: {snap.path} {state}")
 
@@ -154,6 +160,30 @@ def _cmd_report(settings: Settings, _: argparse.Namespace) -> None:
     print(f"figures report: {build_report(settings, release)}")
 
 
+def _cmd_changes(settings: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.publish import PublishError, current_release
+    from stiwatch.publish.changes import CHANGES_FILE, Thresholds, compare_releases, format_changes
+    from stiwatch.publish.layout import releases_dir
+
+    release = current_release(settings)
+    if release is None:
+        raise PublishError(
+            f"no serving release under {settings.data_dir / 'serving'}; run `stiwatch publish`"
+        )
+    if args.since:
+        since = releases_dir(settings) / args.since
+        if not (since / "release.json").exists():
+            kept = sorted(p.name for p in releases_dir(settings).iterdir() if not p.name.startswith("."))
+            raise PublishError(f"{since}: no such release; kept releases: {', '.join(kept)}")
+        summary = compare_releases(release, since, Thresholds.from_settings(settings))
+    else:
+        path = release / CHANGES_FILE
+        if not path.exists():
+            raise PublishError(f"{path}: release built before changelogs; publish again (stiwatch publish)")
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    print(format_changes(summary))
+
+
 def _cmd_dbt_docs(settings: Settings, _: argparse.Namespace) -> None:
     from stiwatch.dbt_docs import generate_dbt_docs
 
@@ -191,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--records", type=int, default=DEFAULT_RECORDS, help=f"unique records per source ({DEFAULT_RECORDS})"
     )
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, same bytes)")
+    demo.add_argument(
+        "--openalex-delta",
+        action="store_true",
+        help="write only the OpenAlex delta on top of the demo snapshot (a second delivery to refresh)",
+    )
     demo.set_defaults(run=_cmd_demo)
     refresh = sub.add_parser("refresh", help="run the ingest and transform DAGs through Airflow")
     refresh.add_argument(
@@ -228,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
         ("dbt-docs", _cmd_dbt_docs, "generate the dbt docs into the reports folder"),
     ):
         sub.add_parser(name, help=text).set_defaults(run=run)
+    changes = sub.add_parser("changes", help="what changed in the current release against the previous one")
+    changes.add_argument("--since", default=None, help="compare with this kept release id instead")
+    changes.set_defaults(run=_cmd_changes)
     from stiwatch.institutions.report import add_arguments as add_ror_report_arguments
 
     ror = sub.add_parser("ror-report", help="ROR matching precision/recall, development and test parts")

@@ -154,6 +154,30 @@ class Settings:
         "one keep reading it)",
         3,
     )
+    nowcast_z: float = setting(
+        "STIWATCH_NOWCAST_Z",
+        "dbt var `nowcast_z`: the nowcast bounds of fct_copatent_nowcast are the nowcast +- this many "
+        "standard errors (1.645: a 90% interval)",
+        1.645,
+    )
+    # Release changelog (stiwatch.publish.changes): which changes between two releases are "notable".
+    changes_notable_relative: float = setting(
+        "STIWATCH_CHANGES_NOTABLE_RELATIVE",
+        "release changelog: a count or share that moved by at least this share of its old value is notable "
+        "(counts must also move by `STIWATCH_CHANGES_NOTABLE_MIN_COUNT`)",
+        0.1,
+    )
+    changes_notable_min_count: int = setting(
+        "STIWATCH_CHANGES_NOTABLE_MIN_COUNT",
+        "release changelog: a count is notable only when it moved (or appeared) by at least this many",
+        10,
+    )
+    changes_notable_ranks: int = setting(
+        "STIWATCH_CHANGES_NOTABLE_RANKS",
+        "release changelog: a rank that moved by at least this many places (or entered or left the "
+        "ranking) is notable",
+        3,
+    )
     keep_snapshots: int = setting(
         "STIWATCH_KEEP_SNAPSHOTS",
         "dbt var `keep_snapshots`: the newest states per source counted in the marts "
@@ -303,6 +327,10 @@ class Settings:
             first_year=_env_int("STIWATCH_FIRST_YEAR", 2011),
             cn_includes_hk_mo=_env_bool("STIWATCH_CN_INCLUDES_HK_MO", True),
             serving_keep_releases=_env_int("STIWATCH_SERVING_KEEP_RELEASES", 3),
+            nowcast_z=_env_float("STIWATCH_NOWCAST_Z", 1.645),
+            changes_notable_relative=_env_float("STIWATCH_CHANGES_NOTABLE_RELATIVE", 0.1),
+            changes_notable_min_count=_env_int("STIWATCH_CHANGES_NOTABLE_MIN_COUNT", 10),
+            changes_notable_ranks=_env_int("STIWATCH_CHANGES_NOTABLE_RANKS", 3),
             keep_snapshots=_env_int("STIWATCH_KEEP_SNAPSHOTS", 3),
             include_utility_models=_env_bool("STIWATCH_INCLUDE_UTILITY_MODELS", False),
             impute_patent_countries=_env_bool("STIWATCH_IMPUTE_PATENT_COUNTRIES", False),
@@ -401,4 +429,5 @@ class Settings:
             "completeness_noise_sigmas": self.completeness_noise_sigmas,
             "cross_edition_ratio": self.cross_edition_ratio,
             "patstat_lag_years": self.patstat_lag_years,
+            "nowcast_z": self.nowcast_z,
         }

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from nowcast_reference import nowcast_reference
 
 from stiwatch import landing
 from stiwatch.config import DBT_PROJECT_DIR, Settings
@@ -39,10 +40,13 @@ WIPO_FIELD = {
     "G06N": 6, "G06T": 6, "G10L": 6, "G06F": 6, "H04L": 4, "H04W": 4, "H04B": 3, "H04N19": 2,
     "H01L": 8, "G06Q": 7, "A61B": 13, "B60W": 32, "H01M": 1, "G01S": 10,
 }  # fmt: skip
+# Two editions of one universe of families (same seed, universe_last_year): the older one holds fewer of
+# the recent years' families, as real editions do; tests/dbt/test_nowcast.py reads this warehouse too.
+UNIVERSE_LAST_YEAR = 2022
 EDITIONS = {
     "2023_autumn": {"seed": 11, "with_tls230": True, "omit": {}, "digits": False},
     "2022_spring": {
-        "seed": 12,
+        "seed": 11,
         "with_tls230": False,
         "omit": {"tls206_person": ("reg_code",)},
         "digits": True,
@@ -250,6 +254,7 @@ def land_edition(settings: Settings, edition_id: str) -> None:
     generate_edition(
         settings.landing_dir, edition_id, n_families=N_FAMILIES, seed=spec["seed"],
         with_tls230=spec["with_tls230"], omit_columns=spec["omit"], granted_as_digits=spec["digits"],
+        universe_last_year=UNIVERSE_LAST_YEAR,
     )  # fmt: skip
     snapshot, lake_dir = landing.open_snapshot(settings.landing_dir, "patstat", edition_id), settings.lake_dir
     entries = [
@@ -296,7 +301,7 @@ def test_incremental_edition_build_matches_full_build(
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         con.execute(f"attach '{warehouse.warehouse_path}' as full_build (read_only)")
         marts = [p.stem for p in (DBT_PROJECT_DIR / "models" / "marts" / "patents").glob("*.sql")]
-        assert len(marts) == 5, marts
+        assert len(marts) == 6, marts
         for mart in marts:
             # Fractional sums may differ in the last bits with the order of addition: doubles are rounded.
             select = ", ".join(
@@ -307,6 +312,52 @@ def test_incremental_edition_build_matches_full_build(
             for a, b in ((mart, f"full_build.{mart}"), (f"full_build.{mart}", mart)):
                 diff = con.execute(f"select {select} from {a} except all select {select} from {b}").fetchall()
                 assert diff == [], f"{mart}: rows of {a} not in {b}"
+
+
+@pytest.mark.slow
+def test_nowcast_model_follows_the_reference_and_beats_the_observed_count(
+    warehouse: Settings, tmp_path: Path
+) -> None:
+    """fct_copatent_nowcast equals the plain-Python reference of the method on these two editions of one
+    universe, and nowcasts the current edition's provisional years closer to the true final counts (an
+    edition years later, counted by ``reference``) than the observed counts are. Runs before
+    test_settings_variant_matches_reference, which rebuilds this warehouse with other settings."""
+    with duckdb.connect(str(warehouse.warehouse_path), read_only=True) as con:
+        output = con.execute(
+            "select edition_id, year(edition_as_of), filing_year, region_pair, basis, copatent_families, "
+            "families_in_year from fct_copatent_output"
+        ).fetchall()
+        model = con.execute(
+            "select edition_id, filing_year, region_pair, basis, nowcast_copatent_families, nowcast_lower, "
+            "nowcast_upper, nowcast_method, observed_copatent_families, is_current_edition "
+            "from fct_copatent_nowcast"
+        ).fetchall()
+    as_of_years = {edition: as_of_year for edition, as_of_year, *_ in output}
+    families: dict[str, Counter] = {edition: Counter() for edition in as_of_years}
+    observed: dict[str, dict[tuple, int]] = {edition: {} for edition in as_of_years}
+    for edition, _, year, pair, basis, n, in_year in output:
+        families[edition][year] = in_year
+        observed[edition][(year, pair, basis)] = n
+    expected = nowcast_reference(as_of_years, families, observed)
+
+    assert {row[:4] for row in model} == set(expected)
+    for edition, year, pair, basis, nowcast, lower, upper, method, *_ in model:
+        want = expected[(edition, year, pair, basis)]
+        assert (nowcast, lower, upper) == pytest.approx(want[:3], rel=1e-9), (edition, year, pair, basis)
+        assert method == want[3] == "editions"  # two editions with consecutive as-of years
+
+    # The truth: the final co-patent counts of the universe, from an edition years later, counted by the
+    # plain-Python reference of test_patent_marts.
+    final_dir = generate_edition(
+        tmp_path, "2027_spring", n_families=500, seed=EDITIONS["2023_autumn"]["seed"],
+        universe_last_year=UNIVERSE_LAST_YEAR,
+    )  # fmt: skip
+    truth = reference(final_dir)["output"]
+    current = [row for row in model if row[-1]]
+    assert {row[1] for row in current} == {2021, 2022}
+    nowcast_error = sum(abs(row[4] - truth.get((row[1], row[2], row[3]), 0)) for row in current)
+    observed_error = sum(abs(row[8] - truth.get((row[1], row[2], row[3]), 0)) for row in current)
+    assert nowcast_error < observed_error, (nowcast_error, observed_error)
 
 
 @pytest.mark.slow

@@ -40,8 +40,11 @@ def test_release_holds_every_mart_with_the_warehouse_rows(settings: Settings, wa
         tables = {
             name for (name,) in con.execute("select table_name from information_schema.tables").fetchall()
         }
-    assert tables == EXPECTED_MARTS
-    assert {p.stem for p in (release / "parquet").glob("*.parquet")} == EXPECTED_MARTS
+    # Every mart, plus the changelog against the previous release (empty here: the first release).
+    assert tables == EXPECTED_MARTS | {"fct_release_changes"}
+    assert {p.stem for p in (release / "parquet").glob("*.parquet")} == EXPECTED_MARTS | {
+        "fct_release_changes"
+    }
     for mart in EXPECTED_MARTS:
         assert rows(serving, mart) == rows(warehouse, mart)
         with duckdb.connect() as con:
@@ -58,6 +61,7 @@ def test_release_holds_every_mart_with_the_warehouse_rows(settings: Settings, wa
         "dq_results": 1,
         "fct_copatent_output": 2,
         "fct_region_output": 3,
+        "fct_release_changes": 0,
     }
     assert meta["snapshots"] == {
         "patstat": [{"snapshot_id": "2024_autumn", "as_of": "2024-08-01", "is_current": True}],

@@ -113,7 +113,19 @@ def _patent_rows() -> dict[str, list[dict[str, Any]]]:
             ("EU27/AC", 1, "SIEMENS AG", "DE", 12, False), ("EU27/AC", 2, "NOKIA OYJ", "FI", 7, True),
             ("CN", 1, "HUAWEI TECH CO LTD", "CN", 15, False), ("CN", 2, "NOKIA SHANGHAI BELL", "CN", 7, True))
     ]  # fmt: skip
-    return {"fct_copatent_output": output, "fct_copatent_sectors": sectors, "fct_top_applicants": applicants}
+    # Expected final counts of the provisional years 2022 and 2023: four drawn (applicant basis), one not.
+    nowcast = [
+        {**edition, "filing_year": year, "lag_years": 2024 - year, "region_pair": pair, "basis": basis,
+         "observed_copatent_families": observed, "nowcast_copatent_families": observed / share,
+         "nowcast_lower": observed / share - 5, "nowcast_upper": observed / share + 5,
+         "completion_share": share, "nowcast_method": "default_curve"}
+        for year, share in ((2022, 0.75), (2023, 0.35))
+        for pair, basis, observed in (("CN-EU27/AC", "applicant", 20 + year % 10),
+                                      ("CN-US", "applicant", 40 + year % 10),
+                                      *((("CN-US", "inventor", 9),) if year == 2023 else ()))
+    ]  # fmt: skip
+    return {"fct_copatent_output": output, "fct_copatent_sectors": sectors, "fct_top_applicants": applicants,
+            "fct_copatent_nowcast": nowcast}  # fmt: skip
 
 
 COMPLETENESS_COLUMNS = {"is_provisional", "is_incomplete", "completeness_ratio"}

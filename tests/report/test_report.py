@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from stiwatch.config import Settings
@@ -52,6 +53,15 @@ def marks_with_status(svg: str, status: str) -> list[str]:
     ]
 
 
+def expected_marks(svg: str) -> list[str]:
+    """The drawn nowcast points (their tooltip, in aria-label, says kind: expected)."""
+    return [
+        mark
+        for mark in re.findall(r'<path [^>]*aria-roledescription="point"[^>]*>', svg)
+        if "kind: expected" in mark
+    ]
+
+
 def test_page_marks_non_final_years(settings: Settings) -> None:
     page = build(settings).read_text(encoding="utf-8")
 
@@ -64,6 +74,17 @@ def test_page_marks_non_final_years(settings: Settings) -> None:
                 assert 'fill="white"' in point  # hollow
             assert 'stroke-dasharray="5,4"' in svg  # the dashed tail
     assert page.count("completeness flags.") == 4  # the four yearly figures say how they were marked
+    # Expected (nowcast) marks: the four applicant rows of fct_copatent_nowcast, apart from the observed
+    # points counted above (those counts are unchanged), each with its bounds as a dashed bar.
+    copatents = figure_html(page, "copatents")
+    assert len(expected_marks(copatents)) == 4
+    assert all(
+        "method: default_curve" in mark and 'fill="white"' in mark for mark in expected_marks(copatents)
+    )
+    assert 'stroke-dasharray="3,3"' in copatents  # the bounds
+    marks_2023 = [mark for mark in expected_marks(copatents) if "year: 2023;" in mark]
+    assert any("expected: 123;" in mark for mark in marks_2023)  # 43 / 0.35
+    assert "Diamonds on dashed bars are expected final counts" in page
 
 
 def test_a_release_without_completeness_flags_is_refused(settings: Settings) -> None:
@@ -132,6 +153,11 @@ def test_report_renders_in_chromium(settings: Settings, tmp_path: Path) -> None:
         drawn = re.findall(r'<path [^>]*aria-roledescription="(?:point|bar|line mark)"[^>]*d="M[^"]+"', svg)
         assert drawn, f"{figure_id}: no marks drawn"
     assert len(marks_with_status(figure_html(dom, "copublications"), "incomplete")) == 1
+    # The changelog section sits at the top; the nowcast's expected marks are drawn (diamonds with a path).
+    assert dom.index('<section id="what-changed">') < dom.index('<table id="snapshots">')
+    assert "First release" in dom
+    drawn_expected = [m for m in expected_marks(figure_html(dom, "copatents")) if re.search(r'd="M[^"]+"', m)]
+    assert len(drawn_expected) == 4
     assert "Years marked by the warehouse's completeness flags." in dom
     snapshots = re.search(r'<table id="snapshots">.*?</table>', dom, flags=re.DOTALL).group(0)
     for snapshot_id in SNAPSHOT_IDS:
@@ -144,3 +170,32 @@ def test_report_renders_in_chromium(settings: Settings, tmp_path: Path) -> None:
     assert "<script" not in dom.lower()
     # Offline: nothing fetched from anywhere (no scripts, stylesheets, images or frames by URL).
     assert not re.search(r"<(?:script|link|img|iframe)\b", dom, flags=re.IGNORECASE)
+
+
+def test_what_changed_says_first_release_then_lists_notable_changes(settings: Settings) -> None:
+    page = build(settings).read_text(encoding="utf-8")
+    section = re.search(r'<section id="what-changed">.*?</section>', page, flags=re.DOTALL).group(0)
+    assert "First release" in section
+
+    # A later release: one co-patent count rose from 41 to 70 (+70.7%), one fell from 29 to 28 (not notable).
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute(
+            "update fct_copatent_output set copatent_families = 70 where filing_year = 2021 "
+            "and region_pair = 'CN-US'"
+        )
+        con.execute(
+            "update fct_copatent_output set copatent_families = 28 where filing_year = 2019 "
+            "and region_pair = 'CN-EU27/AC'"
+        )
+    page = build_report(settings, publish(settings)).read_text(encoding="utf-8")
+    section = re.search(r'<section id="what-changed">.*?</section>', page, flags=re.DOTALL).group(0)
+    assert "2 changed values, 1 notable" in section
+    assert section.count("<li>patstat fct_copatent_output") == 1
+    assert "copatent_families (2021, CN-US, applicant): 41 -&gt; 70 (+70.7%)" in section
+    table = re.search(r'<table id="changes-table">.*?</table>', section, flags=re.DOTALL).group(0)
+    assert table.count("<tr>") == 2  # header + the one notable change
+    assert "+70.7%" in table
+    # No recorded input changed (same code, seeds, settings and snapshots; the marts were edited by hand):
+    # said, not hidden.
+    assert "<strong>patstat</strong>: no recorded input changed" in section
+    assert "because unexplained" in section

@@ -8,6 +8,12 @@ Siemens, Huawei), Chinese firms (Lenovo, TCL, ZTE), universities, individuals, b
 applications with filing year 9999, utility models, AI and non-AI CPC/IPC codes, tls230 weights, and a
 publication lag that thins the last two filing years (35% and 75% of trend).
 
+Editions of one universe (``universe_last_year``): every edition with the same seed draws the same families
+(filing years from the trend alone, up to that year), each with a publication lag drawn from
+``LAG_THINNING`` read as a completion curve (35% of a year's families are visible one year after filing,
+75% after two, all after three); an edition holds the families visible at its as-of year. The true final
+count of a year is then the count of an edition three or more years later: what the nowcast tests use.
+
 Nothing here computes an answer: tests recompute the marts independently from the written CSV files.
 """
 
@@ -187,9 +193,19 @@ class _EditionBuilder:
     """Builds the rows of one edition; ids are sequential so a seed gives byte-identical output."""
 
     def __init__(
-        self, rng: random.Random, as_of: date, first_year: int, tables: _Tables, granted_as_digits: bool
+        self,
+        rng: random.Random,
+        as_of: date,
+        first_year: int,
+        tables: _Tables,
+        granted_as_digits: bool,
+        universe_last_year: int | None = None,
     ) -> None:
         self.rng = rng
+        self.universe_last_year = universe_last_year
+        # False while a family not yet published at the edition's as-of date is drawn (universe mode): its
+        # random draws still happen, so every edition of the universe draws the same families.
+        self.visible = True
         self.as_of = as_of
         self.first_year = first_year
         self.tables = tables
@@ -208,7 +224,7 @@ class _EditionBuilder:
         self.next_person_id += 1
         psn_id = self.psn_ids.setdefault(psn_key, 900_000 + len(self.psn_ids))
         han_id = self.han_ids.setdefault(han_name, 700_000 + len(self.han_ids))
-        self.tables.add(
+        self.tables_add(
             "tls206_person",
             person_id=person_id,
             person_name=name,
@@ -256,7 +272,14 @@ class _EditionBuilder:
         # Mostly the canonical spelling; the blank-country variant is rare, as in real editions.
         return self.rng.choices(self.org_persons[spec], weights=(6, 3, 1))[0], org.country
 
+    def tables_add(self, table: str, **values: object) -> None:
+        if self.visible:
+            self.tables.add(table, **values)
+
     def filing_year(self) -> int:
+        if self.universe_last_year is not None:
+            years = list(range(self.first_year, self.universe_last_year + 1))
+            return self.rng.choices(years, weights=[TREND_GROWTH ** (y - self.first_year) for y in years])[0]
         years = list(range(self.first_year, self.as_of.year))
         weights = []
         for year in years:
@@ -264,11 +287,22 @@ class _EditionBuilder:
             weights.append(trend * LAG_THINNING.get(self.as_of.year - year, 1.0))
         return self.rng.choices(years, weights=weights)[0]
 
+    def publication_lag(self) -> int:
+        """Years after filing at which a family becomes visible (universe mode): LAG_THINNING as the share
+        of a year's families visible after k years."""
+        draw = self.rng.random()
+        for lag in sorted(LAG_THINNING):
+            if draw < LAG_THINNING[lag]:
+                return lag
+        return max(LAG_THINNING) + 1
+
     def family(self) -> None:
         rng = self.rng
         family_id = self.next_family_id
         self.next_family_id += rng.randint(1, 7)
         year = self.filing_year()
+        if self.universe_last_year is not None:
+            self.visible = self.as_of.year - year >= self.publication_lag()
         collaboration = rng.choices(COLLABORATIONS, weights=[w for w, _ in COLLABORATIONS])[0][1]
         applicants = [self.applicant(spec) for spec in collaboration]
         inventor_countries = [country for _, country in applicants if country in SURNAMES]
@@ -311,7 +345,7 @@ class _EditionBuilder:
         self.next_appln_id += 1
         authority = self.rng.choice(("EP", "CN", "US", "WO", applicants[0][1].strip() or "EP"))
         filing_date = "9999-12-31" if year == 9999 else f"{year}-{self.rng.randint(1, 12):02d}-15"
-        self.tables.add(
+        self.tables_add(
             "tls201_appln",
             appln_id=appln_id,
             appln_auth=authority,
@@ -343,7 +377,7 @@ class _EditionBuilder:
         )
         inventor_seq = {person: seq for seq, person in enumerate(inventors, start=1)}
         for seq, (person, _) in enumerate(applicants, start=1):
-            self.tables.add(
+            self.tables_add(
                 "tls207_pers_appln",
                 person_id=person,
                 appln_id=appln_id,
@@ -351,14 +385,14 @@ class _EditionBuilder:
                 invt_seq_nr=inventor_seq.pop(person, 0),
             )
         for person, seq in inventor_seq.items():
-            self.tables.add(
+            self.tables_add(
                 "tls207_pers_appln", person_id=person, appln_id=appln_id, applt_seq_nr=0, invt_seq_nr=seq
             )
         field_counts: dict[int, int] = {}
         for cpc, field in codes:
-            self.tables.add("tls224_appln_cpc", appln_id=appln_id, cpc_class_symbol=cpc)
+            self.tables_add("tls224_appln_cpc", appln_id=appln_id, cpc_class_symbol=cpc)
             ipc = IPC_FOR_CPC.get(cpc, cpc)
-            self.tables.add(
+            self.tables_add(
                 "tls209_appln_ipc",
                 appln_id=appln_id,
                 ipc_class_symbol=ipc,
@@ -373,7 +407,7 @@ class _EditionBuilder:
         # differ from the 1/k-per-distinct-field fallback whenever two codes share a field.
         total = sum(field_counts.values())
         for field, count in sorted(field_counts.items()):
-            self.tables.add(
+            self.tables_add(
                 "tls230_appln_techn_field",
                 appln_id=appln_id,
                 techn_field_nr=field,
@@ -436,12 +470,14 @@ def generate_edition(
     with_tls230: bool = True,
     omit_columns: dict[str, tuple[str, ...]] | None = None,
     granted_as_digits: bool = False,
+    universe_last_year: int | None = None,
 ) -> Path:
     """Write ``landing_dir/patstat/<edition_id>/`` and return that folder.
 
     ``omit_columns`` drops columns from a table's files (an older edition without ``reg_code``);
     ``granted_as_digits`` writes granted as 1/0 like older editions; ``with_tls230=False`` imitates an
-    edition without the technology-field table.
+    edition without the technology-field table. ``universe_last_year``: an edition of one universe of
+    families filed up to that year (see the module docstring; same seed, same universe).
     """
     as_of = edition_as_of(edition_id)
     omitted = omit_columns or {}
@@ -454,7 +490,9 @@ def generate_edition(
     edition_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".patstat-rows-", dir=landing_dir) as spool_dir:
         tables = _Tables(Path(spool_dir), columns)
-        builder = _EditionBuilder(random.Random(seed), as_of, first_year, tables, granted_as_digits)
+        builder = _EditionBuilder(
+            random.Random(seed), as_of, first_year, tables, granted_as_digits, universe_last_year
+        )
         for _ in range(n_families):
             builder.family()
         for row in _tls901_rows():

@@ -4,6 +4,7 @@
 serving/releases/<release_id>/serving.duckdb      every mart as a table (read-only for BI)
 serving/releases/<release_id>/parquet/<mart>.parquet
 serving/releases/<release_id>/release.json       what the release holds (ids, settings, row counts, sha256)
+serving/releases/<release_id>/release_changes.json  what changed since the previous release (publish.changes)
 serving/current -> releases/<release_id>          the one pointer BI tools follow, switched atomically
 ```
 A release is built under ``releases/.building-<release_id>`` and renamed when complete, so a folder with a
@@ -22,6 +23,20 @@ BUILDING_PREFIX = ".building-"
 SERVING_FILE = "serving.duckdb"
 PARQUET_DIR = "parquet"
 RELEASE_FILE = "release.json"
+
+# The mart that says which snapshots the marts were built from, and with which counting settings.
+SNAPSHOT_MART = "dim_snapshot"
+# Its columns that are not counting settings; every other column of it is one (dbt owns that list).
+SNAPSHOT_COLUMNS = ("source", "snapshot_id", "snapshot_as_of", "is_current")
+NOT_SETTINGS = (
+    *SNAPSHOT_COLUMNS,
+    "snapshot_kind",
+    "base_snapshot_id",
+    "ingested_at",
+    "snapshot_records",
+    "built_at",
+    "dbt_invocation_id",
+)
 
 
 def serving_dir(settings: Settings) -> Path:

@@ -13,12 +13,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from stiwatch.atomic_io import write_json_atomic
+from stiwatch.build_plan import input_digests
 from stiwatch.config import Settings
+from stiwatch.publish.changes import CHANGES_FILE, Changelog, Thresholds
 from stiwatch.publish.layout import (
     BUILDING_PREFIX,
     RELEASE_FILE,
     SERVING_FILE,
     current_link,
+    current_release,
     new_release_id,
     releases_dir,
 )
@@ -44,7 +47,12 @@ def publish(settings: Settings, keep_releases: int | None = None) -> Path:
     release_dir = root / release_id
     try:
         building.mkdir()
-        built = build_release(settings.warehouse_path, building)
+        inputs = input_digests(settings)
+        # The release BI reads until the switch is the one this release is compared with.
+        previous = current_release(settings)
+        changelog = Changelog(release_id, previous, inputs, Thresholds.from_settings(settings))
+        built = build_release(settings.warehouse_path, building, changelog)
+        write_json_atomic(built.changes, building / CHANGES_FILE)
         write_json_atomic(
             {
                 "release_id": release_id,
@@ -53,6 +61,8 @@ def publish(settings: Settings, keep_releases: int | None = None) -> Path:
                 "snapshots": built.snapshots,
                 "settings": built.settings,
                 "dbt_invocation_ids": built.dbt_invocation_ids,
+                "previous_release_id": built.changes["previous_release_id"],
+                "inputs": inputs,
                 "row_counts": built.row_counts,
                 "serving_file": {"path": SERVING_FILE, "sha256": built.serving_sha256},
                 "keep_releases": keep,

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stiwatch.publish.layout import PARQUET_DIR, SERVING_FILE
+from stiwatch.publish.changes import CHANGES_MART, Changelog, write_release_changes
+from stiwatch.publish.layout import (
+    NOT_SETTINGS,
+    PARQUET_DIR,
+    SERVING_FILE,
+    SNAPSHOT_COLUMNS,
+    SNAPSHOT_MART,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,20 +32,6 @@ log = logging.getLogger(__name__)
 MART_PREFIXES = ("fct_", "dim_", "dq_")
 WAREHOUSE_ALIAS = "warehouse"
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-
-# The mart that says which snapshots the marts were built from, and with which counting settings.
-SNAPSHOT_MART = "dim_snapshot"
-# Its columns that are not counting settings; every other column of it is one (dbt owns that list).
-SNAPSHOT_COLUMNS = ("source", "snapshot_id", "snapshot_as_of", "is_current")
-NOT_SETTINGS = (
-    *SNAPSHOT_COLUMNS,
-    "snapshot_kind",
-    "base_snapshot_id",
-    "ingested_at",
-    "snapshot_records",
-    "built_at",
-    "dbt_invocation_id",
-)
 
 
 class PublishError(RuntimeError):
@@ -52,10 +45,14 @@ class BuiltRelease:
     settings: dict[str, list[Any]]
     dbt_invocation_ids: list[str]
     serving_sha256: str
+    changes: dict[str, Any] | None = None
 
 
-def build_release(warehouse_path: Path, release_dir: Path) -> BuiltRelease:
-    """Write ``serving.duckdb`` and ``parquet/<mart>.parquet`` into the (new, empty) ``release_dir``."""
+def build_release(
+    warehouse_path: Path, release_dir: Path, changelog: Changelog | None = None
+) -> BuiltRelease:
+    """Write ``serving.duckdb`` and ``parquet/<mart>.parquet`` into the (new, empty) ``release_dir``;
+    with ``changelog``, also ``fct_release_changes`` against the previous release (publish.changes)."""
     import duckdb
 
     if not warehouse_path.exists():
@@ -77,6 +74,11 @@ def build_release(warehouse_path: Path, release_dir: Path) -> BuiltRelease:
             row_counts[mart] = _checked_row_count(con, mart, parquet_path)
             log.info("published %s: %d rows", mart, row_counts[mart])
         con.execute(f"detach {WAREHOUSE_ALIAS}")
+        changes = None
+        if changelog is not None:
+            changes_parquet = parquet_dir / f"{CHANGES_MART}.parquet"
+            changes = write_release_changes(con, changes_parquet, changelog)
+            row_counts[CHANGES_MART] = changes["changes"]
         snapshots = _snapshots(con, warehouse_path)
         settings = _settings_values(con)
         invocations = _distinct_values(con, marts, "dbt_invocation_id")
@@ -84,7 +86,9 @@ def build_release(warehouse_path: Path, release_dir: Path) -> BuiltRelease:
     # Read-only on disk as well: a BI tool opening it read-write by mistake fails instead of locking it.
     os.chmod(serving_path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     log.info("built %s with %d marts in %.1f s", release_dir, len(marts), time.monotonic() - started)
-    return BuiltRelease(row_counts, snapshots, settings, [str(v) for v in invocations], _sha256(serving_path))
+    return BuiltRelease(
+        row_counts, snapshots, settings, [str(v) for v in invocations], _sha256(serving_path), changes
+    )
 
 
 def _sql_text(path: Path) -> str:

@@ -14,6 +14,7 @@ import duckdb
 from stiwatch.atomic_io import atomic_path
 from stiwatch.config import Settings
 from stiwatch.quality.context import report_dir
+from stiwatch.quality.history import check_histories, history_sections
 from stiwatch.quality.results import CRITICAL, QualityResult
 
 SOURCE_NAMES = {"wos": "Web of Science", "openalex": "OpenAlex", "patstat": "PATSTAT"}
@@ -89,8 +90,11 @@ def _failures_section(result: QualityResult) -> list[str]:
     return parts
 
 
-def write_summary(settings: Settings, result: QualityResult, flagged: list[tuple]) -> Path:
-    """Write summary.html (atomically) and return its path; ``flagged`` comes from ``flagged_years``."""
+def write_summary(
+    settings: Settings, result: QualityResult, flagged: list[tuple], trends: list[tuple] | None = None
+) -> Path:
+    """Write summary.html (atomically) and return its path; ``flagged`` comes from ``flagged_years``,
+    ``trends`` from ``history.source_trends``."""
     path = report_dir(settings) / "summary.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     body = [
@@ -100,6 +104,7 @@ def write_summary(settings: Settings, result: QualityResult, flagged: list[tuple
         "check: <a href='index.html'>Data Docs</a>.</p>",
         *_years_section(flagged),
         *_failures_section(result),
+        *history_sections(check_histories(settings, result), trends or []),
         "</body></html>",
     ]
     with atomic_path(path) as temporary:

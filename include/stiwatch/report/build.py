@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from stiwatch.config import Settings
+from stiwatch.publish.changes import CHANGES_FILE, describe_change
 from stiwatch.publish.layout import RELEASE_FILE, SERVING_FILE
 from stiwatch.publish.switch import replace_directory
 from stiwatch.report.catalogue import FIGURES, FigureSpec
@@ -25,6 +26,8 @@ from stiwatch.report.watchlist import SORTS, load_watch
 from stiwatch.report.watchlist import TOP_N as WATCH_TOP_N
 
 log = logging.getLogger(__name__)
+# Notable changes listed in "What changed" (all of them are in fct_release_changes).
+CHANGES_SHOWN = 12
 
 # The "Watch list" page beside the figures (stiwatch.report.watchlist).
 WATCH_PAGE = "watchlist.html"
@@ -38,6 +41,7 @@ class RenderedFigure:
     note: str | None
     marking: str | None
     table: list[dict[str, Any]]
+    expected_note: str | None = None
 
 
 def figures_dir(settings: Settings) -> Path:
@@ -58,6 +62,7 @@ def build_report(settings: Settings, release_dir: Path) -> Path:
             watch_sources, watch_entries, watch_missing = load_watch(con)
         page = _page_template().render(
             release=release,
+            changes=what_changed(release_dir),
             figures=rendered,
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
@@ -74,6 +79,17 @@ def build_report(settings: Settings, release_dir: Path) -> Path:
         raise
     log.info("figures report of release %s: %s", release["release_id"], final / "index.html")
     return final / "index.html"
+
+
+def what_changed(release_dir: Path) -> dict[str, Any] | None:
+    """The release's changelog (release_changes.json, written at publish) with the notable changes in
+    words; None for a release published before changelogs existed."""
+    path = release_dir / CHANGES_FILE
+    if not path.exists():
+        return None
+    changes = json.loads(path.read_text(encoding="utf-8"))
+    notable = changes["notable"][:CHANGES_SHOWN]
+    return {**changes, "shown": [{**change, "words": describe_change(change)} for change in notable]}
 
 
 def _read_release(release_dir: Path) -> dict[str, Any]:
@@ -101,7 +117,7 @@ def _render(spec: FigureSpec, con: Any, out_dir: Path) -> RenderedFigure:
         shown = figure_data.rows[[column for column, _ in spec.table]]
         # Missing values (NaN, pd.NA) print as empty cells, not "nan".
         table = shown.astype(object).where(shown.notna(), None).to_dict("records")
-    return RenderedFigure(spec, svg, None, figure_data.marking, table)
+    return RenderedFigure(spec, svg, None, figure_data.marking, table, figure_data.expected_note)
 
 
 def _page_template(name: str = "index.html.j2") -> Any:

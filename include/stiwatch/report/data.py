@@ -32,6 +32,8 @@ class FigureData:
     mart: str
     rows: pd.DataFrame | None
     marking: str | None = None
+    # Says what the expected (nowcast) marks are, when the rows carry some (column kind = 'expected').
+    expected_note: str | None = None
 
 
 def table_columns(con: Any, table: str) -> set[str]:
@@ -98,7 +100,35 @@ def copatent_output(con: Any) -> FigureData:
         from fct_copatent_output where is_current_edition and basis = '{DEFAULT_PATENT_BASIS}'
         order by source, series, year
     """
-    return _yearly(con, "fct_copatent_output", sql)
+    observed = _yearly(con, "fct_copatent_output", sql)
+    expected = copatent_nowcast(con)
+    if observed.rows is None or expected is None or expected.empty:
+        return observed
+    methods = ", ".join(sorted(expected["method"].unique()))
+    note = (
+        "Diamonds on dashed bars are expected final counts of the provisional years (fct_copatent_nowcast, "
+        f"method: {methods}; the bar spans its bounds): estimates, not observations, never part of the lines."
+    )
+    rows = pd.concat([observed.rows.assign(kind="observed"), expected], ignore_index=True)
+    return FigureData(observed.mart, rows, observed.marking, note)
+
+
+NOWCAST_MART = "fct_copatent_nowcast"
+
+
+def copatent_nowcast(con: Any) -> pd.DataFrame | None:
+    """Expected final counts of the current edition's provisional years (None: not in this release)."""
+    if not table_columns(con, NOWCAST_MART):
+        return None
+    sql = f"""
+        select source, {_patent_panel()} as panel, filing_year as year, region_pair as series,
+            nowcast_copatent_families as value, 'expected' as status, 'expected' as kind,
+            nowcast_lower as lower, nowcast_upper as upper, nowcast_method as method,
+            observed_copatent_families as observed
+        from {NOWCAST_MART} where is_current_edition and basis = '{DEFAULT_PATENT_BASIS}'
+        order by source, series, year
+    """
+    return con.execute(sql).df()
 
 
 def copatent_sectors(con: Any) -> FigureData:

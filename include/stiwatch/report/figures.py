@@ -32,31 +32,57 @@ def _with_dashed_tail(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def yearly_lines(rows: pd.DataFrame, value_title: str, series_title: str) -> alt.FacetChart:
-    """Lines per series over years; one panel per source and snapshot; non-final years hollow and dashed."""
-    data = _with_dashed_tail(rows)
+    """Lines per series over years; one panel per source and snapshot; non-final years hollow and dashed.
+
+    Rows with ``kind = 'expected'`` (a nowcast, with ``lower``/``upper``) are drawn apart from the observed
+    series: a hollow diamond on a dashed bar spanning the bounds, never joined to the lines.
+    """
+    observed = rows[rows["kind"] == "observed"] if "kind" in rows else rows
+    data = _with_dashed_tail(observed.drop(columns=["kind"], errors="ignore")).assign(kind="observed")
+    if "kind" in rows:
+        data = pd.concat([data, rows[rows["kind"] == "expected"]], ignore_index=True)
+    is_observed = alt.datum.kind == "observed"
     base = alt.Chart().encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=value_title),
         color=alt.Color("series:N", title=series_title),
     )
-    solid = base.mark_line(strokeWidth=2).transform_filter(alt.datum.status == "final")
-    dashed = base.mark_line(strokeWidth=2, strokeDash=[5, 4]).transform_filter(alt.datum.dashed)
-    points = base.mark_point(size=70, strokeWidth=2, filled=True, opacity=1).encode(
-        shape=alt.Shape(
-            "status:N",
-            title="year",
-            scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_SHAPES)),
-            # The points' fill and stroke follow the series; legend symbols need a colour of their own.
-            legend=alt.Legend(symbolStrokeColor="#444", symbolStrokeWidth=1.5),
-        ),
-        fill=alt.when(alt.datum.status == "final")
-        .then(alt.Fill("series:N", legend=None))
-        .otherwise(alt.value("white")),
-        stroke=alt.Stroke("series:N", legend=None),
-        tooltip=["series:N", "year:O", alt.Tooltip("value:Q", format=",.0f"), "status:N"],
+    solid = base.mark_line(strokeWidth=2).transform_filter(is_observed & (alt.datum.status == "final"))
+    dashed = base.mark_line(strokeWidth=2, strokeDash=[5, 4]).transform_filter(is_observed & alt.datum.dashed)
+    points = (
+        base.mark_point(size=70, strokeWidth=2, filled=True, opacity=1)
+        .encode(
+            shape=alt.Shape(
+                "status:N",
+                title="year",
+                scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_SHAPES)),
+                # The points' fill and stroke follow the series; legend symbols need a colour of their own.
+                legend=alt.Legend(symbolStrokeColor="#444", symbolStrokeWidth=1.5),
+            ),
+            fill=alt.when(alt.datum.status == "final")
+            .then(alt.Fill("series:N", legend=None))
+            .otherwise(alt.value("white")),
+            stroke=alt.Stroke("series:N", legend=None),
+            tooltip=["series:N", "year:O", alt.Tooltip("value:Q", format=",.0f"), "status:N"],
+        )
+        .transform_filter(is_observed)
     )
+    layers = [solid, dashed, points]
+    if "kind" in rows and (rows["kind"] == "expected").any():
+        expected = base.transform_filter(alt.datum.kind == "expected")
+        tooltip = [
+            "series:N", "year:O", alt.Tooltip("value:Q", title="expected", format=",.0f"),
+            alt.Tooltip("lower:Q", format=",.0f"), alt.Tooltip("upper:Q", format=",.0f"),
+            alt.Tooltip("observed:Q", format=",.0f"), "method:N", "kind:N",
+        ]  # fmt: skip
+        layers += [
+            expected.mark_rule(strokeWidth=1.5, strokeDash=[3, 3]).encode(y="lower:Q", y2="upper:Q"),
+            expected.mark_point(shape="diamond", size=80, strokeWidth=2, filled=True, opacity=1).encode(
+                fill=alt.value("white"), stroke=alt.Stroke("series:N", legend=None), tooltip=tooltip
+            ),
+        ]
     return (
-        alt.layer(solid, dashed, points, data=data)
+        alt.layer(*layers, data=data)
         .properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
         .facet(column=alt.Column("panel:N", header=_panel_header()))
         .resolve_scale(x="independent", y="independent")
