@@ -186,5 +186,9 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
         append_env=True,
         vars=settings.dbt_vars(),
         pool=WAREHOUSE_POOL,
+        # Not retried: a failing dbt test or model is a data or code problem that fails the same way again
+        # (records failing a record-level rule are quarantined, not failed: stg_lake__quarantine), and a
+        # retry only delays the report by minutes. dbt's own error names the model or test.
+        retries=0,
         **kwargs,
     )
