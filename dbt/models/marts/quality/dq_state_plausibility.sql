@@ -62,7 +62,7 @@ select
                             || '% allowed)'
                     end,
                     case
-                        when has_region_year_drop
+                        when has_region_year_drop and not has_no_records
                             then worst_region || ' ' || cast(worst_year as varchar) || ': '
                             || cast(worst_candidate_count as varchar) || ' publications against '
                             || cast(worst_reference_count as varchar) || ' in ' || compared_with_snapshot_id
