@@ -41,12 +41,12 @@ select
     accepted_by,
     accepted_at,
     delivery_order,
+    is_served as is_kept,
+    is_held,
+    feeds_kept_state,
     coalesce(
         is_served
         and delivery_order = max(case when is_served then delivery_order end) over (partition by source),
         false
-    ) as is_current,
-    is_served as is_kept,
-    is_held,
-    feeds_kept_state
+    ) as is_current
 from served

@@ -80,7 +80,7 @@ pairs as (
     inner join state_records as earlier
         on
             later.source = earlier.source
-            and earlier.state_order < later.state_order
+            and later.state_order > earlier.state_order
     union all
     select
         source,
@@ -107,8 +107,8 @@ region_year_drops as (
             order by
                 1.0 - cast(coalesce(candidate.publications, 0) as double) / reference.publications desc,
                 reference.publications desc,
-                reference.region,
-                reference.pub_year
+                reference.region asc,
+                reference.pub_year asc
         ) as worst
     from pairs
     inner join region_years as reference

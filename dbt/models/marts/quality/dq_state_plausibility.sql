@@ -47,38 +47,46 @@ select
                     '; ',
                     case
                         when has_no_records
-                            then 'it holds no records'
-                            || coalesce(
-                                ' (' || compared_with_snapshot_id || ' holds '
-                                || cast(compared_records as varchar) || ')', ''
-                            )
+                            then
+                                'it holds no records'
+                                || coalesce(
+                                    ' (' || compared_with_snapshot_id || ' holds '
+                                    || cast(compared_records as varchar) || ')', ''
+                                )
                     end,
                     case
                         when has_record_drop and not has_no_records
-                            then cast(records as varchar) || ' records against '
-                            || cast(compared_records as varchar) || ' in ' || compared_with_snapshot_id
-                            || ' (' || cast(round(100 * record_drop_share) as integer) || '% fewer, more than '
-                            || cast(round(100 * {{ float_var('gate_max_record_drop') }}) as integer)
-                            || '% allowed)'
+                            then
+                                cast(records as varchar) || ' records against '
+                                || cast(compared_records as varchar) || ' in ' || compared_with_snapshot_id
+                                || ' ('
+                                || cast(round(100 * record_drop_share) as integer)
+                                || '% fewer, more than '
+                                || cast(round(100 * {{ float_var('gate_max_record_drop') }}) as integer)
+                                || '% allowed)'
                     end,
                     case
                         when has_region_year_drop and not has_no_records
-                            then worst_region || ' ' || cast(worst_year as varchar) || ': '
-                            || cast(worst_candidate_count as varchar) || ' publications against '
-                            || cast(worst_reference_count as varchar) || ' in ' || compared_with_snapshot_id
-                            || ' (' || cast(round(100 * region_year_drop_share) as integer)
-                            || '% fewer, more than '
-                            || cast(round(100 * {{ float_var('gate_max_region_year_drop') }}) as integer)
-                            || '% allowed)'
+                            then
+                                worst_region || ' ' || cast(worst_year as varchar) || ': '
+                                || cast(worst_candidate_count as varchar) || ' publications against '
+                                || cast(worst_reference_count as varchar)
+                                || ' in '
+                                || compared_with_snapshot_id
+                                || ' (' || cast(round(100 * region_year_drop_share) as integer)
+                                || '% fewer, more than '
+                                || cast(round(100 * {{ float_var('gate_max_region_year_drop') }}) as integer)
+                                || '% allowed)'
                     end
                 )
                 || case
                     when is_held
-                        then '. Not current and not published'
-                        || coalesce(': ' || compared_with_snapshot_id || ' keeps serving', '')
-                        || '. If the drop is real: stiwatch accept ' || source || ' ' || snapshot_id
-                        || '; if the delivery is bad: stiwatch retract ' || source || ' ' || snapshot_id
-                        || ' --why "..."'
+                        then
+                            '. Not current and not published'
+                            || coalesce(': ' || compared_with_snapshot_id || ' keeps serving', '')
+                            || '. If the drop is real: stiwatch accept ' || source || ' ' || snapshot_id
+                            || '; if the delivery is bad: stiwatch retract ' || source || ' ' || snapshot_id
+                            || ' --why "..."'
                     else ''
                 end
         end as varchar

@@ -69,31 +69,27 @@ published as (
 
 -- Only ids seen more than once in a delivery are compared by content (hashing every record would cost a
 -- pass over every abstract on every build).
+repeated_ids as (
+    select
+        source,
+        snapshot_id,
+        record_id,
+        updated_date
+    from published
+    where record_id is not null and trim(record_id) <> ''
+    group by source, snapshot_id, record_id, updated_date
+    having count(*) > 1
+),
+
 repeated as (
     select
         published.*,
-        {{ dbt.hash(dbt.concat([
-            "coalesce(cast(published.pub_year as varchar), '')", "'|'",
-            "coalesce(published.doi, '')", "'|'",
-            "coalesce(published.title, '')", "'|'",
-            "coalesce(published.source_title, '')", "'|'",
-            "coalesce(published.doc_type, '')", "'|'",
-            "coalesce(published.abstract, '')", "'|'",
-            "coalesce(published.keywords, '')", "'|'",
-            "coalesce(cast(published.n_addresses as varchar), '')",
-        ])) }} as content_hash
+        {{ content_hash([
+            'published.pub_year', 'published.doi', 'published.title', 'published.source_title',
+            'published.doc_type', 'published.abstract', 'published.keywords', 'published.n_addresses',
+        ]) }} as content_hash
     from published
-    inner join (
-        select
-            source,
-            snapshot_id,
-            record_id,
-            updated_date
-        from published
-        where record_id is not null and trim(record_id) <> ''
-        group by source, snapshot_id, record_id, updated_date
-        having count(*) > 1
-    ) as repeated_ids
+    inner join repeated_ids
         on
             published.source = repeated_ids.source
             and published.snapshot_id = repeated_ids.snapshot_id
@@ -106,15 +102,17 @@ repeated as (
 ranked as (
     select
         repeated.*,
-        first_value(content_hash) over (
-            partition by source, snapshot_id, record_id, updated_date
+        first_value(repeated.content_hash) over (
+            partition by repeated.source, repeated.snapshot_id, repeated.record_id, repeated.updated_date
             order by
-                case when source = 'wos' then source_file end asc,
-                case when source = 'wos' then record_seq end asc,
-                source_file desc,
-                record_seq desc
+                case when repeated.source = 'wos' then repeated.source_file end asc,
+                case when repeated.source = 'wos' then repeated.record_seq end asc,
+                repeated.source_file desc,
+                repeated.record_seq desc
         ) as kept_content_hash,
-        count(*) over (partition by source, snapshot_id, record_id, updated_date) as occurrences
+        count(*) over (
+            partition by repeated.source, repeated.snapshot_id, repeated.record_id, repeated.updated_date
+        ) as occurrences
     from repeated
 ),
 

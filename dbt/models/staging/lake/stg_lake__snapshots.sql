@@ -8,7 +8,8 @@
 --     int_snapshot_states), whose id is the delivery's id.
 --   accepted_by / accepted_at: who let the state through the plausibility gate (stiwatch accept), else NULL;
 --     a retracted delivery (stiwatch retract) is not listed at all (macros/lake/lake_manifests.sql).
---   is_current: the newest state of the source (before the plausibility gate: int_served_snapshots); is_kept: one of the newest var keep_snapshots states (only
+--     The marts take is_current / is_kept after the plausibility gate from int_served_snapshots.
+--   is_current: the newest state of the source; is_kept: one of the newest var keep_snapshots states (only
 --     those are counted in the marts; the lake keeps every delivery); feeds_kept_state: the delivery is a
 --     member of a kept state (a kept state itself, or an earlier delivery of the same base as one).
 with
@@ -24,10 +25,10 @@ renamed as (
         as_of as snapshot_as_of,
         ingested_at,
         records as snapshot_records,
-        coalesce(kind, 'full') as snapshot_kind,
-        coalesce(base, snapshot_id) as base_snapshot_id,
         accepted_by,
         cast(accepted_at as timestamp with time zone) as accepted_at,
+        coalesce(kind, 'full') as snapshot_kind,
+        coalesce(base, snapshot_id) as base_snapshot_id,
         row_number() over (
             partition by source
             order by as_of, coalesce(kind, 'full') <> 'full', snapshot_id, ingested_at
