@@ -115,7 +115,10 @@ def _publication_lake(view: str) -> list[gxe.Expectation]:
         return [
             _schema(view, PUBLICATIONS.names),
             # A record without an id or with an implausible year is not a reason to stop publishing: dbt
-            # quarantines it (stg_lake__quarantine; reported from mart dq_quarantine).
+            # quarantines it (stg_lake__quarantine; reported from mart dq_quarantine). The record's position
+            # is written by the ingest itself: a part without it is broken, not a bad record.
+            _not_null(view, "source_file"),
+            _not_null(view, "record_seq"),
             _unique(
                 view, ["snapshot_id", "source_file", "record_seq"], "a record number appears once per file"
             ),
