@@ -56,7 +56,9 @@ the run's findings to `quality/results/<run>-<hash>.parquet`; it only reads the 
 needs no writer pool (`dbt_build_dq_results` brings the findings into `dq_results`). A failed **critical**
 expectation fails this task, so nothing is published and the previous release keeps serving; warnings
 are logged and reported, and the run goes on. A critical failure is not retried (the data would fail the
-same way again); retries are for transient errors such as a locked file.
+same way again); retries are for transient errors such as a locked file. A delivery held back by the
+plausibility gate and quarantined records are already out of the marts (dbt): they are reported (summary
+page first, as warnings here), and the other sources publish.
 """
 
 
