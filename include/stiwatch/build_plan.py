@@ -22,6 +22,7 @@ from pathlib import Path
 
 from stiwatch.atomic_io import read_json, write_json_atomic
 from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
+from stiwatch.landing import is_retracted
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,8 @@ def deliveries(lake_dir: Path) -> dict[str, list[str]]:
         if source not in SOURCES:  # reference data (ROR): dbt leaves it out too (lake_manifests.sql)
             continue
         manifest = read_json(manifest_path)
+        if is_retracted(manifest):  # out of the lake view (lake_manifests.sql): a removed delivery
+            continue
         key = (
             str(manifest["as_of"]),
             manifest.get("kind", "full") != "full",

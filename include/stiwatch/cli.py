@@ -7,6 +7,9 @@
     stiwatch pull-openalex <snapshot_id> [--max-pages N] [--full]
                                         pull works updated since the last pull from the OpenAlex API
     stiwatch verify [source] [snapshot] re-hash ingested files against their manifests (exit 1: changed)
+    stiwatch accept <source> <snapshot> approve a state the plausibility gate held back (a real drop)
+    stiwatch retract <source> <snapshot> --why TEXT
+                                        withdraw a published delivery; the next refresh recomputes without it
     stiwatch resolve-institutions       resolve organisation strings to institutions (before dbt)
     stiwatch quality [--run-id ID]      Great Expectations checks and the quality report (exit 1: critical)
     stiwatch publish                    quality gate, then a new serving release and the figures report
@@ -104,6 +107,28 @@ def _cmd_verify(settings: Settings, args: argparse.Namespace) -> None:
     )
     if report.differences:
         raise SnapshotDifferencesError(f"{len(report.differences)} landed files differ from their manifests")
+
+
+def _cmd_accept(settings: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.review import accept
+
+    verdict = accept(settings.lake_dir, args.source, args.snapshot_id, by=args.by)
+    print(
+        f"accepted {args.source}/{args.snapshot_id} (by {verdict['by']} at {verdict['at']}): the next "
+        "`stiwatch refresh` lets it through the plausibility gate"
+    )
+
+
+def _cmd_retract(settings: Settings, args: argparse.Namespace) -> None:
+    from stiwatch.review import retract
+
+    verdict = retract(settings.lake_dir, args.source, args.snapshot_id, args.why, by=args.by)
+    print(
+        f"retracted {args.source}/{args.snapshot_id} (by {verdict['by']} at {verdict['at']}: "
+        f"{verdict['why']}); "
+        "its files stay in the lake, marked retracted. The next `stiwatch refresh` recomputes without it; "
+        "it is never ingested again (land a corrected delivery under a new snapshot id)"
+    )
 
 
 def _cmd_resolve_institutions(settings: Settings, _: argparse.Namespace) -> None:
@@ -253,6 +278,19 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("source", nargs="?", choices=SOURCES, help="only this source")
     verify.add_argument("snapshot_id", nargs="?", help="only this snapshot of the source")
     verify.set_defaults(run=_cmd_verify)
+    accept = sub.add_parser("accept", help="approve a snapshot the plausibility gate held back (a real drop)")
+    accept.add_argument("source", choices=SOURCES)
+    accept.add_argument("snapshot_id")
+    accept.add_argument("--by", default=None, help="who approves (default: the login name)")
+    accept.set_defaults(run=_cmd_accept)
+    retract = sub.add_parser(
+        "retract", help="withdraw a published snapshot (kept on disk); the next refresh recomputes without it"
+    )
+    retract.add_argument("source", choices=SOURCES)
+    retract.add_argument("snapshot_id")
+    retract.add_argument("--why", required=True, help="why it is withdrawn (recorded in its manifest)")
+    retract.add_argument("--by", default=None, help="who withdraws it (default: the login name)")
+    retract.set_defaults(run=_cmd_retract)
     quality = sub.add_parser("quality", help="run the data-quality checks and write the quality report")
     quality.add_argument("--run-id", default=None, help="id recorded in dq_results (default: cli-<time>)")
     quality.set_defaults(run=_cmd_quality)

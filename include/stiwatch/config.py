@@ -251,6 +251,37 @@ class Settings:
         "(2023 Autumn: 2021, 2022)",
         2,
     )
+    # The plausibility gate and the quarantine (README "When a delivery is bad").
+    gate_max_record_drop: float = setting(
+        "STIWATCH_GATE_MAX_RECORD_DROP",
+        "dbt var `gate_max_record_drop`: a new state whose records fell by more than this share against the "
+        "state it replaces (or that holds no records) is held back from current and from publishing until "
+        "`stiwatch accept`",
+        0.2,
+    )
+    gate_max_region_year_drop: float = setting(
+        "STIWATCH_GATE_MAX_REGION_YEAR_DROP",
+        "dbt var `gate_max_region_year_drop`: the same for any region's yearly publication count",
+        0.5,
+    )
+    gate_min_count: int = setting(
+        "STIWATCH_GATE_MIN_COUNT",
+        "dbt var `gate_min_count`: records or region-year counts of the replaced state below this are not "
+        "compared (small counts vary by chance; no records at all is always held)",
+        50,
+    )
+    quarantine_min_year: int = setting(
+        "STIWATCH_QUARANTINE_MIN_YEAR",
+        "dbt var `quarantine_min_year`: a publication year before this is implausible: the record is "
+        "quarantined (`dq_quarantine`), not counted",
+        1900,
+    )
+    quarantine_years_ahead: int = setting(
+        "STIWATCH_QUARANTINE_YEARS_AHEAD",
+        "dbt var `quarantine_years_ahead`: a publication year more than this after its delivery's as-of year "
+        "is implausible (quarantined)",
+        1,
+    )
     # Publication-side quality warnings (stiwatch.quality): the largest acceptable share per year.
     dq_max_share_without_addresses: float = setting(
         "STIWATCH_DQ_MAX_SHARE_WITHOUT_ADDRESSES",
@@ -343,6 +374,11 @@ class Settings:
             completeness_noise_sigmas=_env_float("STIWATCH_COMPLETENESS_NOISE_SIGMAS", 2.0),
             cross_edition_ratio=_env_float("STIWATCH_CROSS_EDITION_RATIO", 0.95),
             patstat_lag_years=_env_int("STIWATCH_PATSTAT_LAG_YEARS", 2),
+            gate_max_record_drop=_env_float("STIWATCH_GATE_MAX_RECORD_DROP", 0.2),
+            gate_max_region_year_drop=_env_float("STIWATCH_GATE_MAX_REGION_YEAR_DROP", 0.5),
+            gate_min_count=_env_int("STIWATCH_GATE_MIN_COUNT", 50),
+            quarantine_min_year=_env_int("STIWATCH_QUARANTINE_MIN_YEAR", 1900),
+            quarantine_years_ahead=_env_int("STIWATCH_QUARANTINE_YEARS_AHEAD", 1),
             dq_max_share_without_addresses=_env_float("STIWATCH_DQ_MAX_SHARE_WITHOUT_ADDRESSES", 0.05),
             dq_max_share_unmapped_countries=_env_float("STIWATCH_DQ_MAX_SHARE_UNMAPPED_COUNTRIES", 0.02),
             dq_max_share_openalex_without_country=_env_float(
@@ -376,6 +412,12 @@ class Settings:
                 f"STIWATCH_KEEP_SNAPSHOTS={self.keep_snapshots}: keep at least 1 snapshot state per source "
                 "(the current one)"
             )
+        for name, share in (
+            ("STIWATCH_GATE_MAX_RECORD_DROP", self.gate_max_record_drop),
+            ("STIWATCH_GATE_MAX_REGION_YEAR_DROP", self.gate_max_region_year_drop),
+        ):
+            if not 0 <= share <= 1:
+                raise ValueError(f"{name}={share}: a share of the previous count, from 0 to 1")
         if not _MEMORY_LIMIT_RE.match(self.duckdb_memory_limit):
             raise ValueError(
                 f"STIWATCH_DUCKDB_MEMORY_LIMIT={self.duckdb_memory_limit!r} is not a DuckDB memory size: "
@@ -430,4 +472,9 @@ class Settings:
             "cross_edition_ratio": self.cross_edition_ratio,
             "patstat_lag_years": self.patstat_lag_years,
             "nowcast_z": self.nowcast_z,
+            "gate_max_record_drop": self.gate_max_record_drop,
+            "gate_max_region_year_drop": self.gate_max_region_year_drop,
+            "gate_min_count": self.gate_min_count,
+            "quarantine_min_year": self.quarantine_min_year,
+            "quarantine_years_ahead": self.quarantine_years_ahead,
         }

@@ -32,6 +32,8 @@ _LEADING_DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 PULL_STATE = "_pull_state.json"
 PULL_COMPLETE = "_PULL_COMPLETE"
 FULL, DELTA = "full", "delta"
+# Manifest keys written by ``stiwatch retract`` / ``stiwatch accept`` (stiwatch.review): who, when (and why).
+RETRACTED, ACCEPTED = "retracted", "accepted"
 # Sources whose deliveries may be increments (SourceSpec.supports_deltas); the others are whole corpora.
 DELTA_SOURCES = frozenset(name for name, spec in SPECS.items() if spec.supports_deltas)
 
@@ -199,12 +201,20 @@ def read_manifest(lake_dir: Path, source: str, snapshot_id: str) -> dict[str, An
     return atomic_io.read_json(path)
 
 
+def is_retracted(manifest: dict[str, Any]) -> bool:
+    """A snapshot withdrawn with ``stiwatch retract``: kept on disk, out of the lake view, never ingested
+    again."""
+    return manifest.get(RETRACTED) is not None
+
+
 def ingested_manifests(lake_dir: Path, source: str) -> list[dict[str, Any]]:
-    """Every manifest of a source in the lake (the lake keeps snapshots whose landing folder is gone)."""
+    """Every published (not retracted) manifest of a source in the lake (the lake keeps snapshots whose
+    landing folder is gone)."""
     root = lake_dir / source
     if not root.is_dir():
         return []
-    return [atomic_io.read_json(p) for p in sorted(root.glob("snapshot=*/_manifest.json"))]
+    manifests = (atomic_io.read_json(p) for p in sorted(root.glob("snapshot=*/_manifest.json")))
+    return [m for m in manifests if not is_retracted(m)]
 
 
 def _full_deliveries(landing_dir: Path, lake_dir: Path, source: str) -> dict[str, date]:
@@ -326,12 +336,15 @@ def differences(snapshot: Snapshot, manifest: dict[str, Any]) -> list[str]:
 
 def pending_snapshots(landing_dir: Path, lake_dir: Path, source: str, force: bool = False) -> list[Snapshot]:
     """Snapshots that need ingesting: no manifest yet (or all, when forced). Raises on changed files
-    and on a delta with no base to apply to."""
+    and on a delta with no base to apply to. A retracted snapshot is never new again, not even when
+    forced (its landing folder may stay or go): a corrected delivery needs a new snapshot id."""
     pending = []
     for snap in list_snapshots(landing_dir, source):
         if snap.pull_in_progress:
             continue
         manifest = read_manifest(lake_dir, source, snap.snapshot_id)
+        if manifest is not None and is_retracted(manifest):
+            continue
         if manifest is None or force:
             resolve_base(lake_dir, snap)
             pending.append(snap)

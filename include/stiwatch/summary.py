@@ -95,6 +95,20 @@ def summarize(settings: Settings) -> str:
                 f"  {source} {snapshot}: provisional {prov or '-'}; incomplete {inc or '-'}"
                 for source, snapshot, prov, inc in flagged
             ]
+        if "dq_state_plausibility" in tables:
+            held = con.execute(
+                "select source, snapshot_id, gate_note from dq_state_plausibility where is_held order by all"
+            ).fetchall()
+            if held:
+                lines += ["", "deliveries held back (README: When a delivery is bad):"]
+                lines += [f"  {source} {snapshot}: {note}" for source, snapshot, note in held]
+        if "dq_quarantine" in tables:
+            quarantined = con.execute(
+                "select source, snapshot_id, rule, count(*) from dq_quarantine group by all order by all"
+            ).fetchall()
+            if quarantined:
+                lines += ["", "records quarantined (kept out of the marts; table dq_quarantine):"]
+                lines += [f"  {source} {snapshot}: {n:,} {rule}" for source, snapshot, rule, n in quarantined]
     release = current_release(settings)
     reports = settings.reports_dir
     lines += [

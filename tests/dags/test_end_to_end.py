@@ -7,6 +7,7 @@ instead of being read from the dbt seeds, so a wrong seed row would show up here
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -157,6 +158,44 @@ def test_refresh_writes_the_quality_report_naming_the_provisional_patent_years(
     flagged = re.findall(r"<tr><td>2023_autumn \(newest\)</td><td>(\d{4})</td><td>([a-z ]+)</td>", summary)
     assert [year for year, _ in flagged] == ["2021", "2022"]
     assert all("provisional" in status for _, status in flagged)
+
+
+def test_an_empty_delivery_is_held_back_then_retracted(refreshed: tuple[dict[str, str], Path, str]) -> None:
+    """A WoS export holding only its header line, landed under a newer id (README "When a delivery is
+    bad"): the refresh succeeds and publishes, but the previous state keeps serving and the report says
+    why; after `stiwatch retract` the next refresh recomputes without it and never ingests it again."""
+    import duckdb
+
+    from stiwatch.demo.wos import TAB_FIELDS
+
+    env, data, _ = refreshed
+    demo, empty = SNAPSHOT_IDS["wos"], "2025-02-01_header-only"
+    folder = data / "landing" / "wos" / empty
+    folder.mkdir()
+    (folder / "savedrecs.txt").write_text("\t".join(TAB_FIELDS) + "\r\n", encoding="utf-8")
+
+    def served_wos() -> list[tuple]:
+        serving = data / "serving" / "current" / "serving.duckdb"
+        with duckdb.connect(str(serving), read_only=True) as con:
+            return con.execute(
+                "select snapshot_id, is_current from dim_snapshot where source = 'wos' order by all"
+            ).fetchall()
+
+    out = _stiwatch(env, "refresh")
+    assert "stiwatch_transform: ok" in out
+    assert f"wos {empty}: held back: it holds no records ({demo} holds " in out
+    assert served_wos() == [(demo, True)]  # published, without the held delivery
+    summary = (data / "reports" / "quality" / "summary.html").read_text(encoding="utf-8")
+    assert "Deliveries held back" in summary and f"{demo} keeps serving" in summary
+
+    out = _stiwatch(env, "retract", "wos", empty, "--why", "header-only export")
+    assert f"retracted wos/{empty}" in out
+    out = _stiwatch(env, "refresh")
+    assert "stiwatch_transform: ok" in out and "held back" not in out
+    assert served_wos() == [(demo, True)]
+    manifest = data / "lake" / "wos" / f"snapshot={empty}" / "_manifest.json"
+    assert json.loads(manifest.read_text(encoding="utf-8"))["retracted"]["why"] == "header-only export"
+    assert "stiwatch_transform" not in _stiwatch(env, "refresh")  # the retracted folder is not new again
 
 
 def test_a_critical_quality_failure_blocks_publishing(refreshed: tuple[dict[str, str], Path, str]) -> None:

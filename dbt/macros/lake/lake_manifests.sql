@@ -12,6 +12,8 @@
         ('records', 'bigint'),
         ('kind', 'varchar'),
         ('base', 'varchar'),
+        ('accepted_by', 'varchar'),
+        ('accepted_at', 'varchar'),
     ]) }}
 {% endmacro %}
 
@@ -83,6 +85,9 @@
         from an older manifest (kind, base) reads as NULL (stg_lake__snapshots treats it as a full delivery).
         Only the counted sources (var counted_sources, from stiwatch.sources.registry): lake/ror/ holds the
         ROR registry (reference data for the institution step, no as-of date, nothing to count).
+        A retracted snapshot (`stiwatch retract`: key `retracted` with who, when and why) stays on disk
+        but is not in the lake view; `accepted` (`stiwatch accept`) lets a held state through the
+        plausibility gate (int_state_plausibility).
     -#}
     (select * from read_json('{{ pattern }}', format = 'auto', columns = {
         source: 'varchar',
@@ -92,13 +97,16 @@
         records: 'bigint',
         kind: 'varchar',
         base: 'varchar',
-        files: 'struct(path varchar, bytes bigint, sha256 varchar, records bigint, format varchar)[]'
-    }) where source in ({{ stiwatch.counted_sources_list() }}))
+        files: 'struct(path varchar, bytes bigint, sha256 varchar, records bigint, format varchar)[]',
+        accepted: 'struct("by" varchar, "at" varchar)',
+        retracted: 'struct("by" varchar, "at" varchar, why varchar)'
+    }) where source in ({{ stiwatch.counted_sources_list() }}) and retracted is null)
 {%- endmacro %}
 
 {% macro duckdb__read_lake_manifests(pattern) %}
     {{ return(
-        '(select source, snapshot_id, as_of, ingested_at, records, kind, base from '
+        '(select source, snapshot_id, as_of, ingested_at, records, kind, base,'
+        ~ ' accepted."by" as accepted_by, accepted."at" as accepted_at from '
         ~ stiwatch.duckdb__read_manifest_json(pattern) ~ ')'
     ) }}
 {% endmacro %}

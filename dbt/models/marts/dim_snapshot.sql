@@ -18,7 +18,7 @@ snapshots as (
         is_current,
         ingested_at,
         snapshot_records
-    from {{ ref('stg_lake__snapshots') }}
+    from {{ ref('int_served_snapshots') }}
     where is_kept
 ),
 

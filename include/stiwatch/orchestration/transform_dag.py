@@ -58,7 +58,9 @@ the run's findings to `quality/results/<run>-<hash>.parquet`; it only reads the 
 needs no writer pool (`dbt_build_dq_results` brings the findings into `dq_results`). A failed **critical**
 expectation fails this task, so nothing is published and the previous release keeps serving; warnings
 are logged and reported, and the run goes on. A critical failure is not retried (the data would fail the
-same way again); retries are for transient errors such as a locked file.
+same way again); retries are for transient errors such as a locked file. A delivery held back by the
+plausibility gate and quarantined records are already out of the marts (dbt): they are reported (summary
+page first, as warnings here), and the other sources publish.
 """
 
 
@@ -188,5 +190,9 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
         append_env=True,
         vars=settings.dbt_vars(),
         pool=WAREHOUSE_POOL,
+        # Not retried: a failing dbt test or model is a data or code problem that fails the same way again
+        # (records failing a record-level rule are quarantined, not failed: stg_lake__quarantine), and a
+        # retry only delays the report by minutes. dbt's own error names the model or test.
+        retries=0,
         **kwargs,
     )

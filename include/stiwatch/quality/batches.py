@@ -14,7 +14,9 @@ from pathlib import Path
 
 import duckdb
 
+from stiwatch import atomic_io
 from stiwatch.config import Settings
+from stiwatch.landing import is_retracted
 from stiwatch.sources.registry import COUNTED_SOURCES, SPECS
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,15 @@ def _quoted(path: Path | str) -> str:
     return str(path).replace("'", "''")
 
 
+def _retracted(settings: Settings, source: str) -> list[str]:
+    """Snapshot ids withdrawn with ``stiwatch retract``: on disk, but not part of the lake any more."""
+    return [
+        path.parent.name.removeprefix("snapshot=")
+        for path in sorted((settings.lake_dir / source).glob("snapshot=*/_manifest.json"))
+        if is_retracted(atomic_io.read_json(path))
+    ]
+
+
 def build_validation_database(settings: Settings, database: Path) -> ValidationTables:
     """(Re)create ``database`` with a view per lake table that has files and a copy of every mart."""
     database.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +59,8 @@ def build_validation_database(settings: Settings, database: Path) -> ValidationT
     copied: list[str] = []
     with duckdb.connect(str(database)) as con:
         for source, tables in LAKE_TABLES.items():
+            retracted = ", ".join(f"'{_quoted(snapshot)}'" for snapshot in _retracted(settings, source))
+            without_retracted = f" where snapshot not in ({retracted})" if retracted else ""
             for table in tables:
                 pattern = settings.lake_dir / source / "snapshot=*" / table / "*.parquet"
                 if not con.execute("select count(*) from glob(?)", [str(pattern)]).fetchone()[0]:
@@ -58,6 +71,7 @@ def build_validation_database(settings: Settings, database: Path) -> ValidationT
                 con.execute(
                     f"create view {view} as select * from read_parquet('{_quoted(pattern)}', "
                     "hive_partitioning = true, hive_types_autocast = false, union_by_name = true)"
+                    + without_retracted
                 )
                 lake_views.append(view)
         matches = settings.lake_dir / "institutions" / "matches.parquet"

@@ -1,4 +1,5 @@
-"""The analyst-facing page ``reports/quality/summary.html``: flagged years per source, failed checks.
+"""The analyst-facing page ``reports/quality/summary.html``: flagged years per source, deliveries held
+back and quarantined records, failed checks.
 
 Plain HTML, every value escaped; the Data Docs next to it hold the full detail of every expectation.
 """
@@ -15,6 +16,7 @@ from stiwatch.atomic_io import atomic_path
 from stiwatch.config import Settings
 from stiwatch.quality.context import report_dir
 from stiwatch.quality.history import check_histories, history_sections
+from stiwatch.quality.delivery_findings import DeliveryFindings, delivery_sections
 from stiwatch.quality.results import CRITICAL, QualityResult
 
 SOURCE_NAMES = {"wos": "Web of Science", "openalex": "OpenAlex", "patstat": "PATSTAT"}
@@ -91,10 +93,15 @@ def _failures_section(result: QualityResult) -> list[str]:
 
 
 def write_summary(
-    settings: Settings, result: QualityResult, flagged: list[tuple], trends: list[tuple] | None = None
+    settings: Settings,
+    result: QualityResult,
+    flagged: list[tuple],
+    trends: list[tuple] | None = None,
+    deliveries: DeliveryFindings | None = None,
 ) -> Path:
     """Write summary.html (atomically) and return its path; ``flagged`` comes from ``flagged_years``,
-    ``trends`` from ``history.source_trends``."""
+    ``trends`` from ``history.source_trends``, ``deliveries`` from
+    ``delivery_findings.read_delivery_findings``."""
     path = report_dir(settings) / "summary.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     body = [
@@ -102,6 +109,7 @@ def write_summary(
         f"<style>{STYLE}</style></head><body><h1>Data quality</h1>",
         f"<p>Run {html.escape(result.run_id)} at {result.run_time:%Y-%m-%d %H:%M} UTC. Full detail of every "
         "check: <a href='index.html'>Data Docs</a>.</p>",
+        *delivery_sections(deliveries or DeliveryFindings()),
         *_years_section(flagged),
         *_failures_section(result),
         *history_sections(check_histories(settings, result), trends or []),

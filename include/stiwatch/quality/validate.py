@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from stiwatch.config import Settings
 from stiwatch.quality.batches import build_validation_database
 from stiwatch.quality.context import open_context, quality_dir, report_dir
+from stiwatch.quality.delivery_findings import read_delivery_findings
 from stiwatch.quality.history import source_trends
 from stiwatch.quality.results import Finding, QualityResult, observed_text, write_results
 from stiwatch.quality.suites import SuiteSpec, lake_suites, mart_suites
@@ -92,11 +93,14 @@ def validate(settings: Settings, run_id: str) -> QualityResult:
     # Read before GX opens the file: DuckDB refuses a second, differently configured connection to it.
     flagged = flagged_years(database)
     trends = source_trends(database)
+    deliveries = read_delivery_findings(database)
+    for source, snapshot_id, _, note in deliveries.held:
+        log.warning("plausibility gate: %s/%s %s", source, snapshot_id, note)
     specs = lake_suites(tables.lake_tables) + mart_suites(settings, tables.warehouse_tables)
     findings = _run_checkpoint(settings, specs, str(database), run_id) if specs else []
     result = QualityResult(run_id=run_id, run_time=run_time, findings=tuple(findings))
     paths = {"data_docs": report_dir(settings) / "index.html"}
-    paths["summary"] = write_summary(settings, result, flagged, trends)
+    paths["summary"] = write_summary(settings, result, flagged, trends, deliveries)
     paths["results"] = write_results(settings, result)
     result = QualityResult(run_id, run_time, tuple(findings), paths)
     log.info(

@@ -7,7 +7,7 @@ families as (
 ),
 
 editions as (
-    select * from {{ ref('int_patent_editions') }}
+    select * from {{ ref('int_patent_served_editions') }}
 )
 
 select

@@ -73,7 +73,7 @@ year_span as (
 ),
 
 editions as (
-    select * from {{ ref('int_patent_editions') }}
+    select * from {{ ref('int_patent_served_editions') }}
 )
 
 select

@@ -58,7 +58,7 @@ fields as (
 ),
 
 editions as (
-    select * from {{ ref('int_patent_editions') }}
+    select * from {{ ref('int_patent_served_editions') }}
 )
 
 select

@@ -67,7 +67,7 @@ per_year as (
 ),
 
 editions as (
-    select * from {{ ref('int_patent_editions') }}
+    select * from {{ ref('int_patent_served_editions') }}
 )
 
 select

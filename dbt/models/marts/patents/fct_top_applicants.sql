@@ -71,7 +71,7 @@ ranked as (
 ),
 
 editions as (
-    select * from {{ ref('int_patent_editions') }}
+    select * from {{ ref('int_patent_served_editions') }}
 )
 
 select

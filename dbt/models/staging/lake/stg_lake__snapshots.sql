@@ -6,6 +6,9 @@
 --     the same day (a same-day delta applies on top of it, whatever the ids), then snapshot id, then
 --     ingest time (stiwatch.build_plan.deliveries keeps the same order). Every delivery defines a state (its base with every delta of that base up to it folded in,
 --     int_snapshot_states), whose id is the delivery's id.
+--   accepted_by / accepted_at: who let the state through the plausibility gate (stiwatch accept), else NULL;
+--     a retracted delivery (stiwatch retract) is not listed at all (macros/lake/lake_manifests.sql).
+--     The marts take is_current / is_kept after the plausibility gate from int_served_snapshots.
 --   is_current: the newest state of the source; is_kept: one of the newest var keep_snapshots states (only
 --     those are counted in the marts; the lake keeps every delivery); feeds_kept_state: the delivery is a
 --     member of a kept state (a kept state itself, or an earlier delivery of the same base as one).
@@ -22,6 +25,8 @@ renamed as (
         as_of as snapshot_as_of,
         ingested_at,
         records as snapshot_records,
+        accepted_by,
+        cast(accepted_at as timestamp with time zone) as accepted_at,
         coalesce(kind, 'full') as snapshot_kind,
         coalesce(base, snapshot_id) as base_snapshot_id,
         row_number() over (
@@ -44,6 +49,8 @@ kept as (
         snapshot_records,
         snapshot_kind,
         base_snapshot_id,
+        accepted_by,
+        accepted_at,
         delivery_order,
         newness = 1 as is_current,
         newness <= {{ int_var('keep_snapshots') }} as is_kept
@@ -58,6 +65,8 @@ select
     snapshot_records,
     snapshot_kind,
     base_snapshot_id,
+    accepted_by,
+    accepted_at,
     delivery_order,
     is_current,
     is_kept,

@@ -15,6 +15,16 @@ published_files as (
     where source = 'wos'
 ),
 
+-- Records failing a record-level rule stay out of the marts (stg_lake__quarantine, mart dq_quarantine).
+quarantined as (
+    select distinct
+        snapshot_id,
+        source_file,
+        record_seq
+    from {{ ref('stg_lake__quarantine') }}
+    where source = 'wos'
+),
+
 renamed as (
     select
         source.snapshot_id,
@@ -39,6 +49,12 @@ renamed as (
         on
             source.snapshot_id = published_files.snapshot_id
             and source.source_file = published_files.source_file
+    left join quarantined
+        on
+            source.snapshot_id = quarantined.snapshot_id
+            and source.source_file = quarantined.source_file
+            and source.record_seq = quarantined.record_seq
+    where quarantined.record_seq is null
 )
 
 select
