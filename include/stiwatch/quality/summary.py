@@ -15,8 +15,8 @@ import duckdb
 from stiwatch.atomic_io import atomic_path
 from stiwatch.config import Settings
 from stiwatch.quality.context import report_dir
-from stiwatch.quality.history import check_histories, history_sections
 from stiwatch.quality.delivery_findings import DeliveryFindings, delivery_sections
+from stiwatch.quality.history import check_histories, history_sections
 from stiwatch.quality.results import CRITICAL, QualityResult
 
 SOURCE_NAMES = {"wos": "Web of Science", "openalex": "OpenAlex", "patstat": "PATSTAT"}

@@ -14,7 +14,7 @@ current_snapshots as (
     select
         source,
         snapshot_id
-    from {{ ref('stg_lake__snapshots') }}
+    from {{ ref('int_served_snapshots') }}
     where is_kept and is_current
 ),
 

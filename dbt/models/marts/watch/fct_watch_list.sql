@@ -107,7 +107,7 @@ snapshots as (
         snapshot_id,
         snapshot_as_of,
         is_current
-    from {{ ref('stg_lake__snapshots') }}
+    from {{ ref('int_served_snapshots') }}
     where is_kept
 )
 
