@@ -160,7 +160,7 @@ def test_celery_workers_share_the_ingest_and_the_transform_runs(
     assert {row[3] for row in mapped} == set(identities.values()), (
         f"mapped ingest tasks ran on {sorted({row[3] for row in mapped})}, not on both workers"
     )
-    # Every task that succeeded (ingest, transform, publish, report) ran on one of the workers, none elsewhere.
+    # Every task that succeeded (ingest, transform, publish, report) ran on a worker, none elsewhere.
     ran_on = set(query(metadata_db, "SELECT DISTINCT hostname FROM task_instance WHERE state = 'success'"))
     assert ran_on == set(identities.values()), ran_on
 
