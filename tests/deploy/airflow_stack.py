@@ -8,6 +8,7 @@ ingest DAGs triggered with the CLI, then the transform DAG triggered by the lake
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -15,6 +16,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -84,6 +87,10 @@ def free_port() -> int:
 
 def stack_env(tmp_path: Path, db_url: str, api_port: int, executor: str) -> dict[str, str]:
     """The compose services' settings (docker-compose.yml, deploy/), with local paths and ports."""
+    # The UI/REST users' passwords, written before the api-server starts as the entrypoint's
+    # init-secrets does (the api-server keeps the entries it finds).
+    passwords_file = tmp_path / "simple_auth_manager_passwords.json"
+    passwords_file.write_text(json.dumps({"admin": secrets.token_urlsafe(18)}))
     env = airflow_env.embedded_env()
     env.update(
         {
@@ -102,6 +109,7 @@ def stack_env(tmp_path: Path, db_url: str, api_port: int, executor: str) -> dict
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),
             "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords_file),
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
             "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": str(free_port()),
             # Other runs of these tests may share the machine: no fixed port of any component.
@@ -115,24 +123,40 @@ def stack_env(tmp_path: Path, db_url: str, api_port: int, executor: str) -> dict
     return env
 
 
-def airflow_cli(env: dict[str, str], *commands: Sequence[str], timeout: int = 180) -> None:
-    """Run ``airflow <command>`` for each command, all at once (each CLI start-up costs seconds)."""
-    procs = [
-        (
-            command,
-            subprocess.Popen(
-                [str(BIN / "airflow"), *command],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            ),
+class RestApi:
+    """Airflow's REST API on the test's api-server, as the admin user (JWT from ``/auth/token``): a call
+    takes milliseconds, where each `airflow` CLI start-up takes seconds."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.base = env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"].removesuffix("/execution/")
+        passwords = json.loads(Path(env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]).read_text())
+        self.credentials = {"username": "admin", "password": passwords["admin"]}
+        self.token: str | None = None
+
+    def _send(self, method: str, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+        request = urllib.request.Request(
+            self.base + path,
+            data=json.dumps(body).encode(),
+            method=method,
+            headers={"Content-Type": "application/json", **headers},
         )
-        for command in commands
-    ]
-    for command, proc in procs:
-        output, _ = proc.communicate(timeout=timeout)
-        assert proc.returncode == 0, f"`airflow {' '.join(command)}` failed:\n{output[-3000:]}"
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            pytest.fail(f"{method} {path} answered {exc.code}: {exc.read().decode(errors='replace')[:2000]}")
+
+    def answers(self) -> bool:
+        """True once the api-server issues the admin's token (it starts slower than the other components)."""
+        try:
+            self.token = self._send("POST", "/auth/token", self.credentials, {})["access_token"]
+        except (urllib.error.URLError, ConnectionError):
+            return False
+        return True
+
+    def call(self, method: str, path: str, body: dict[str, Any]) -> Any:
+        assert self.token, "call answers() first"
+        return self._send(method, path, body, {"Authorization": f"Bearer {self.token}"})
 
 
 def land_demo_and_set_up(env: dict[str, str], records: int) -> list[demo.DemoSnapshot]:
@@ -240,8 +264,8 @@ def ingest_run_id(dag_id: str) -> str:
 def run_refresh(
     env: dict[str, str], db_url: str, components: Components, timeout_s: float
 ) -> dict[str, float]:
-    """Wait for the DAGs to be parsed, trigger every ingest DAG as a data engineer would (CLI), and wait for
-    the ingest runs and the Asset-triggered transform run to succeed. Returns the phases' seconds."""
+    """Wait for the DAGs to be parsed, unpause them and trigger every ingest DAG through the REST API, then
+    wait for the ingest runs and the Asset-triggered transform run to succeed. Returns phase seconds."""
     timings: dict[str, float] = {}
     all_dags = {*INGEST_DAGS, TRANSFORM_DAG}
 
@@ -253,10 +277,16 @@ def run_refresh(
     timings["DAGs parsed"] = time.monotonic() - t0
 
     t1 = time.monotonic()
-    # Triggered while paused, the runs wait queued; one unpause then starts the three ingest runs together.
-    airflow_cli(env, *(["dags", "trigger", d, "--run-id", ingest_run_id(d)] for d in INGEST_DAGS))
-    pattern = "^(" + "|".join(sorted(all_dags)) + ")$"
-    airflow_cli(env, ["dags", "unpause", "--treat-dag-id-as-regex", "--yes", pattern])
+    api = RestApi(env)
+    wait_for(api.answers, 120, "the api-server to issue a token", components)
+    for dag_id in sorted(all_dags):
+        api.call("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+    for dag_id in INGEST_DAGS:
+        api.call(
+            "POST",
+            f"/api/v2/dags/{dag_id}/dagRuns",
+            {"dag_run_id": ingest_run_id(dag_id), "logical_date": None},
+        )
 
     def refresh_done() -> bool:
         runs = dag_runs(db_url)

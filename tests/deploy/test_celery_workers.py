@@ -2,8 +2,8 @@
 metadata DB (and Celery result backend), api-server + scheduler + dag-processor + triggerer and two Celery
 workers, each a separate process with its own name, as the compose services are.
 
-The ingest DAGs are triggered with the CLI; the demo snapshots are split into several mapped ingest tasks
-(a small `STIWATCH_INGEST_TASK_BYTES`), which must run on both workers, never more than
+The ingest DAGs are triggered through the REST API; the demo snapshots are split into several mapped
+ingest tasks (a small `STIWATCH_INGEST_TASK_BYTES`), which must run on both workers, never more than
 `STIWATCH_INGEST_PARALLELISM` of one run at once; the Asset-triggered transform must then succeed and
 publish. Needs PostgreSQL (.ci/start-postgres.sh) and Redis on 127.0.0.1:6379 (.ci/start-redis.sh).
 """
@@ -51,7 +51,7 @@ DEMO_RECORDS = 60
 # three runs overlap.
 INGEST_TASK_BYTES = 6_000
 INGEST_PARALLELISM = 2
-RUNS_TIMEOUT_S = 420
+RUNS_TIMEOUT_S = 600
 
 
 def _redis_answers() -> bool:
@@ -138,12 +138,13 @@ def test_celery_workers_share_the_ingest_and_the_transform_runs(
         components.stop()
     print("timings (s):", {k: round(v, 1) for k, v in timings.items()})
 
-    # Where and when each mapped ingest task ran, as Airflow recorded it (of any run: the snapshot is
-    # ingested by whichever run of the DAG came first, normally the triggered one).
+    # Where and when each mapped ingest task ran, as Airflow recorded it. Of any run: the snapshot is
+    # ingested by whichever run of the DAG comes first, the triggered one or, when the test crosses the
+    # hour, the @hourly one; the other finds nothing pending and skips (one unexpanded task, map_index -1).
     mapped = query(
         metadata_db,
         "SELECT dag_id, run_id, state, hostname, start_date, end_date FROM task_instance "
-        "WHERE task_id = 'ingest_files' ORDER BY dag_id, run_id, map_index",
+        "WHERE task_id = 'ingest_files' AND map_index >= 0 ORDER BY dag_id, run_id, map_index",
     )
     assert {row[2] for row in mapped} == {"success"}, mapped
     for dag_id in INGEST_DAGS:

@@ -1,8 +1,8 @@
 """Run the compose file's Airflow configuration for real: LocalExecutor, PostgreSQL metadata DB,
 api-server + scheduler + dag-processor + triggerer as separate processes (as the compose services are).
 
-The ingest DAGs are unpaused and triggered with the CLI a data engineer would use; the transform DAG must
-then run on its own, triggered by the lake Assets the ingest runs emit. Needs PostgreSQL on
+The ingest DAGs are unpaused and triggered through the REST API, as a data engineer would; the transform
+DAG must then run on its own, triggered by the lake Assets the ingest runs emit. Needs PostgreSQL on
 127.0.0.1:5432 with trust auth for user postgres (.ci/start-postgres.sh); a fresh database per run.
 """
 
