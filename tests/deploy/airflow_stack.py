@@ -150,7 +150,7 @@ class RestApi:
         """True once the api-server issues the admin's token (it starts slower than the other components)."""
         try:
             self.token = self._send("POST", "/auth/token", self.credentials, {})["access_token"]
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out (URLError is one) while it starts
             return False
         return True
 
