@@ -57,7 +57,8 @@ RUNS_TIMEOUT_S = 600
 
 def _redis_answers() -> bool:
     try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping())
+        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3) as client:
+            return bool(client.ping())
     except redis.RedisError:
         return False
 
