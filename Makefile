@@ -32,7 +32,7 @@ test: setup
 	$(BIN)/pytest
 
 # The edit-test loop: everything but the Airflow runs and the slow end-to-end tests (dbt builds of the
-# demo, DAG runs, the PostgreSQL scheduler deploy test), which carry the airflow / slow markers.
+# demo, DAG runs, the PostgreSQL scheduler and Celery deploy tests), which carry the airflow / slow markers.
 test-fast: setup
 	$(BIN)/pytest -m "not airflow and not slow"
 

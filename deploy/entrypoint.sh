@@ -68,7 +68,8 @@ export_settings() {
     db_password="$(read_secret postgres_password)"
     db_url="${STIWATCH_POSTGRES_USER:-airflow}:${db_password}@${STIWATCH_POSTGRES_HOST:-postgres}:5432/${STIWATCH_POSTGRES_DB:-airflow}"
     export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-postgresql+psycopg2://$db_url}"
-    export AIRFLOW__CELERY__RESULT_BACKEND="${AIRFLOW__CELERY__RESULT_BACKEND:-db+postgresql://$db_url}"
+    # No Celery result backend here: unset, the Celery provider stores results in this same database
+    # (db+ the URL above), so an external database set in the env file moves both at once.
     export AIRFLOW__CORE__FERNET_KEY="${AIRFLOW__CORE__FERNET_KEY:-$(read_secret fernet_key)}"
     export AIRFLOW__API_AUTH__JWT_SECRET="${AIRFLOW__API_AUTH__JWT_SECRET:-$(read_secret jwt_secret)}"
     export AIRFLOW__API__SECRET_KEY="${AIRFLOW__API__SECRET_KEY:-$(read_secret api_secret_key)}"

@@ -352,6 +352,8 @@ def test_entrypoint_creates_secrets_once_and_exports_them(tmp_path: Path) -> Non
     )
     assert env["AIRFLOW__CORE__FERNET_KEY"] == files["fernet_key"]
     assert env["AIRFLOW__API_AUTH__JWT_SECRET"] == files["jwt_secret"]
+    # Celery results follow the metadata DB (the provider's default), so an external DB moves both.
+    assert "AIRFLOW__CELERY__RESULT_BACKEND" not in env
 
     external = "postgresql+psycopg2://u:p@db.example:5432/af"
     overridden = _entrypoint(secrets_dir, "env", AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=external)
