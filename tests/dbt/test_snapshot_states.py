@@ -19,6 +19,7 @@ the marts (oa-base still feeds the two delta states).
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from datetime import date
@@ -195,6 +196,13 @@ def test_states_list_their_members(first_build: Settings) -> None:
         ("oa-delta1", ["oa-base", "oa-delta1"]),
         ("oa-delta2", ["oa-base", "oa-delta1", "oa-delta2"]),
     ]
+
+
+def test_unit_tests_run_in_the_test_suites_builds(first_build: Settings) -> None:
+    # Refreshes leave the unit tests out (dbt_runner.REFRESH_BUILD_FLAGS); `make test` runs them here.
+    results = json.loads((first_build.data_dir / "dbt_target" / "run_results.json").read_text("utf-8"))
+    unit = [r["status"] for r in results["results"] if r["unique_id"].startswith("unit_test.")]
+    assert len(unit) >= 10 and set(unit) == {"pass"}
 
 
 @pytest.fixture(scope="module")

@@ -40,8 +40,15 @@
         [{state, reference, news}] for each unbuilt kept OpenAlex state that can be carried forward from a
         state this model has built; [] on a full build. news: S's member deliveries after the reference.
     -#}
+    {{ return(stiwatch._carry_info().carried) }}
+{% endmacro %}
+
+
+{% macro _carry_info() %}
+    {#- {carried: carry_plan(), computed_whole: unbuilt kept OpenAlex states with no reference}. -#}
+    {%- set info = {'carried': [], 'computed_whole': []} -%}
     {%- if not execute or not is_incremental() -%}
-        {{ return([]) }}
+        {{ return(info) }}
     {%- endif -%}
     {%- set key = stiwatch.state_key_columns() -%}
     {%- if key | length == 1 -%}
@@ -50,9 +57,6 @@
         {%- set built_sql = 'select distinct ' ~ key[1] ~ ' from ' ~ this ~ ' where ' ~ key[0] ~ " = 'openalex'" -%}
     {%- endif -%}
     {%- set built = run_query(built_sql).columns[0].values() | list -%}
-    {%- if built | length == 0 -%}
-        {{ return([]) }}
-    {%- endif -%}
     {%- set members = run_query(
         'select state_id, member_snapshot_id from ' ~ stiwatch._graph_relation('int_snapshot_states')
         ~ " where source = 'openalex' and is_kept order by state_id, member_order"
@@ -61,7 +65,6 @@
     {%- for row in members.rows -%}
         {%- do by_state.setdefault(row[0], []).append(row[1]) -%}
     {%- endfor -%}
-    {%- set plan = [] -%}
     {%- for state, deliveries in by_state.items() if state not in built -%}
         {%- set references = [] -%}
         {%- for delivery in deliveries[:-1] if delivery in built -%}
@@ -69,10 +72,30 @@
         {%- endfor -%}
         {%- if references -%}
             {%- set last = references | last -%}
-            {%- do plan.append({'state': state, 'reference': deliveries[last], 'news': deliveries[last + 1:]}) -%}
+            {%- do info.carried.append({'state': state, 'reference': deliveries[last], 'news': deliveries[last + 1:]}) -%}
+        {%- else -%}
+            {%- do info.computed_whole.append(state) -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ return(plan) }}
+    {{ return(info) }}
+{% endmacro %}
+
+
+{% macro fresh_versions(version_expr) %}
+    {#-
+        A SQL predicate over OpenAlex versions (a lake read keyed by delivery): when every OpenAlex state
+        to build is carried, only the news' versions are needed, and naming their deliveries lets the
+        engine read only their lake partitions. `true` otherwise.
+    -#}
+    {%- set info = stiwatch._carry_info() -%}
+    {%- if not info.carried or info.computed_whole -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set news = [] -%}
+    {%- for entry in info.carried -%}
+        {%- do news.extend(entry.news) -%}
+    {%- endfor -%}
+    {{ return(version_expr ~ ' in (' ~ stiwatch._quoted_list(news | unique | list) ~ ')') }}
 {% endmacro %}
 
 

@@ -53,6 +53,7 @@ openalex_affiliations as (
     where
         {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
         and {{ fresh_works('state_works.snapshot_id', 'state_works.record_id') }}
+        and {{ fresh_versions('versions.snapshot_id') }}
 ),
 
 affiliations as (

@@ -40,6 +40,7 @@ categories as (
         versions.scheme = 'openalex_subfield' and versions.is_primary
         and {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
         and {{ fresh_works('state_works.snapshot_id', 'state_works.record_id') }}
+        and {{ fresh_versions('versions.snapshot_id') }}
 ),
 
 category_field_groups as (

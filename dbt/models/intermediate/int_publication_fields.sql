@@ -19,7 +19,9 @@ publications as (
         snapshot_id,
         record_id
     from {{ ref('int_publications') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }} and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
 ),
 
 mapped_categories as (

@@ -30,7 +30,11 @@ publication_regions as (
     where
         publication_regions.pub_year >= {{ int_var('first_year') }}
         and {{ unbuilt_states('publication_regions.snapshot_id', 'publication_regions.source') }}
-        and {{ fresh_works('publication_regions.snapshot_id', 'publication_regions.record_id', 'publication_regions.source') }}
+        and {{ fresh_works(
+            'publication_regions.snapshot_id',
+            'publication_regions.record_id',
+            'publication_regions.source'
+        ) }}
 )
 
 select

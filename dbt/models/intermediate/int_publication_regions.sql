@@ -23,7 +23,9 @@ affiliations as (
         region,
         n_authors
     from {{ ref('int_affiliations_regioned') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }} and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
 ),
 
 publications as (

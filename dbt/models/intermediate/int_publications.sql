@@ -53,6 +53,7 @@ openalex_publications as (
     where
         {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
         and {{ fresh_works('state_works.snapshot_id', 'state_works.record_id') }}
+        and {{ fresh_versions('versions.snapshot_id') }}
 ),
 
 publications as (
@@ -69,7 +70,9 @@ affiliation_counts as (
         count(*) as n_affiliations,
         sum(case when region = 'UNKNOWN' then 1 else 0 end) as n_unknown_country_affiliations
     from {{ ref('int_affiliations_regioned') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }} and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
     group by source, snapshot_id, record_id
 ),
 

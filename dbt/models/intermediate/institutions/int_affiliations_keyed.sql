@@ -52,6 +52,7 @@ staged as (
     where
         {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
         and {{ fresh_works('state_works.snapshot_id', 'state_works.record_id') }}
+        and {{ fresh_versions('versions.snapshot_id') }}
 ),
 
 regioned as (
@@ -63,7 +64,9 @@ regioned as (
         country_code,
         region
     from {{ ref('int_affiliations_regioned') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }} and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
 ),
 
 matches as (

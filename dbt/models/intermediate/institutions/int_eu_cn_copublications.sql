@@ -33,7 +33,9 @@ publication_places as (
         bool_or(region = 'CN') as has_cn,
         bool_or(country_code = 'GB') as has_uk
     from {{ ref('int_affiliations_regioned') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }} and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
     group by source, snapshot_id, record_id
 )
 
