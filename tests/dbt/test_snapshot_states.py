@@ -19,6 +19,7 @@ the marts (oa-base still feeds the two delta states).
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from datetime import date
@@ -58,9 +59,7 @@ def write_wos(lake_dir: Path, k: int) -> None:
     write_manifest(lake_dir, "wos", f"wos-{k}", f"2024-0{k}-01", {"export.txt": k})
 
 
-def write_first_deliveries(lake_dir: Path) -> None:
-    for k in (1, 2, 3):
-        write_wos(lake_dir, k)
+def write_oa_base(lake_dir: Path) -> None:
     base = [
         Record("W1", 2021, [CN, DE], DEC),
         Record("W2", 2021, [CN, US], DEC),
@@ -69,6 +68,9 @@ def write_first_deliveries(lake_dir: Path) -> None:
         Record("W5", 2022, [US], DEC),
     ]
     write_openalex(lake_dir, "oa-base", "2025-01-01", base, base=None)
+
+
+def write_oa_delta1(lake_dir: Path) -> None:
     delta1 = [
         Record("W1", 2021, [US], NOV),
         Record("W2", 2021, [CN, DE], date(2025, 1, 15)),
@@ -76,12 +78,23 @@ def write_first_deliveries(lake_dir: Path) -> None:
         Record("W6", 2022, [CN, DE], date(2025, 1, 20)),
     ]
     write_openalex(lake_dir, "oa-delta1", "2025-02-01", delta1, base="oa-base", merged=[("W4", "W1")])
+
+
+def write_oa_delta2(lake_dir: Path) -> None:
     delta2 = [
         Record("W5", 2022, [DE], DEC),
         Record("W6", 2022, [CN, US], date(2025, 2, 15)),
         Record("W7", 2023, [CN, DE], date(2025, 2, 20)),
     ]
     write_openalex(lake_dir, "oa-delta2", "2025-03-01", delta2, base="oa-base")
+
+
+def write_first_deliveries(lake_dir: Path) -> None:
+    for k in (1, 2, 3):
+        write_wos(lake_dir, k)
+    write_oa_base(lake_dir)
+    write_oa_delta1(lake_dir)
+    write_oa_delta2(lake_dir)
 
 
 def write_later_deliveries(lake_dir: Path) -> None:
@@ -185,6 +198,13 @@ def test_states_list_their_members(first_build: Settings) -> None:
     ]
 
 
+def test_unit_tests_run_in_the_test_suites_builds(first_build: Settings) -> None:
+    # Refreshes leave the unit tests out (dbt_runner.REFRESH_BUILD_FLAGS); `make test` runs them here.
+    results = json.loads((first_build.data_dir / "dbt_target" / "run_results.json").read_text("utf-8"))
+    unit = [r["status"] for r in results["results"] if r["unique_id"].startswith("unit_test.")]
+    assert len(unit) >= 10 and set(unit) == {"pass"}
+
+
 @pytest.fixture(scope="module")
 def refreshed(first_build: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Settings]:
     """The first warehouse after an incremental build over the later deliveries, and a full rebuild."""
@@ -254,6 +274,58 @@ def test_incremental_build_did_not_rebuild_old_states(refreshed: tuple[Settings,
     assert scope == [("oa-base", 5)]  # the base's five versions were matched once, by the first build
     new_rows = rows(incremental, "select count(*) from int_publication_scope where snapshot_id = 'oa-full2'")
     assert new_rows == [(2,)]
+
+
+@pytest.fixture(scope="module")
+def carried(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Settings]:
+    """One delta per refresh, each state carried forward from the one before it, and a full rebuild.
+
+    keep_snapshots 2: the third build drops the oa-base state while it carries oa-delta1 forward. The
+    doi of oa-delta1's rows is marked after its build: a work copied into oa-delta2 keeps the mark, a
+    work oa-delta2 delivers anew is computed and does not.
+    """
+    settings = replace(settings_for(tmp_path_factory.mktemp("carried")), keep_snapshots=2)
+    write_wos(settings.lake_dir, 1)
+    write_oa_base(settings.lake_dir)
+    build(settings)
+    write_oa_delta1(settings.lake_dir)  # supersedes W2 W3, loses W1's tie, merges W4 away, adds W6
+    build(settings)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute("update int_publications set doi = 'carried' where snapshot_id = 'oa-delta1'")
+    write_oa_delta2(settings.lake_dir)  # W5 wins a tie on updated_date, W6 changes again, W7 is new
+    build(settings)
+    rebuilt = replace(settings_for(tmp_path_factory.mktemp("carried_rebuilt")), keep_snapshots=2)
+    shutil.copytree(settings.lake_dir, rebuilt.lake_dir)
+    build(rebuilt, full_refresh=True)
+    return settings, rebuilt
+
+
+@pytest.mark.slow
+def test_carried_states_count_as_folded(carried: tuple[Settings, Settings]) -> None:
+    incremental, _ = carried
+    assert_counts(incremental, ("oa-delta1", "oa-delta2"))
+    states = rows(
+        incremental, "select distinct snapshot_id from int_affiliations_regioned where source = 'openalex'"
+    )
+    assert sorted(states) == [("oa-delta1",), ("oa-delta2",)]  # oa-base dropped out (keep_snapshots 2)
+
+
+@pytest.mark.slow
+def test_carried_state_copies_only_works_the_delta_leaves_alone(carried: tuple[Settings, Settings]) -> None:
+    incremental, _ = carried
+    marked = rows(
+        incremental,
+        """select record_id, doi = 'carried' from int_publications
+           where snapshot_id = 'oa-delta2' order by record_id""",
+    )
+    # W1 (base version) W2 W3 (oa-delta1's) copied; W5 W6 W7 hold oa-delta2's versions: computed.
+    assert marked == [("W1", True), ("W2", True), ("W3", True), ("W5", False), ("W6", False), ("W7", False)]
+
+
+@pytest.mark.slow
+def test_carried_states_match_a_full_rebuild(carried: tuple[Settings, Settings]) -> None:
+    incremental, rebuilt = carried
+    assert_same_marts(incremental.warehouse_path, rebuilt.warehouse_path)
 
 
 def test_fingerprint_flips_on_settings_and_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

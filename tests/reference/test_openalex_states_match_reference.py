@@ -14,6 +14,7 @@ second delta a copy of the lake is built with --full-refresh for comparison. Exp
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +112,7 @@ class Lake:
     current: dict[str, list[tuple]]
     incremental_after_delta2: Path
     rebuilt_after_delta2: Path
+    root: Path
 
 
 def _deltas(shared: Path, folder1: Path, folder2: Path) -> tuple[Path, Path]:
@@ -193,7 +195,7 @@ def lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Lake:
     write_snapshot_meta(openalex_landing / FULL2, "2025-04-01", landing.FULL)
     ingest_and_build(FULL2)
     manifests = {m["snapshot_id"]: m for m in landing.ingested_manifests(settings.lake_dir, "openalex")}
-    return Lake(papers, manifests, built, current, incremental, rebuilt.warehouse_path)
+    return Lake(papers, manifests, built, current, incremental, rebuilt.warehouse_path, root)
 
 
 @pytest.mark.slow
@@ -262,3 +264,11 @@ def test_a_new_full_snapshot_starts_a_new_base(lake: Lake) -> None:
     assert lake.current[FULL2] == [(FULL2,)]
     assert_matches(marts[FULL2], reference(p[FULL2]))  # the old merge and deltas do not apply
     assert_matches(marts[DELTA2], reference(fold(p[BASE], p[DELTA1], p[DELTA2], merged_away=[MERGED_AWAY])))
+
+
+@pytest.mark.slow
+def test_refresh_builds_leave_the_unit_tests_out(lake: Lake) -> None:
+    # build_warehouse is the refresh's build: data tests run, unit tests are for CI (make test).
+    results = json.loads((lake.root / "dbt_target" / "run_results.json").read_text("utf-8"))["results"]
+    kinds = {r["unique_id"].split(".", 1)[0] for r in results}
+    assert "test" in kinds and "model" in kinds and "unit_test" not in kinds

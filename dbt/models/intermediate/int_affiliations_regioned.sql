@@ -50,7 +50,10 @@ openalex_affiliations as (
         on
             state_works.version_snapshot_id = versions.snapshot_id
             and state_works.record_id = versions.record_id
-    where {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
+    where
+        {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
+        and {{ fresh_works('state_works.snapshot_id', 'state_works.record_id') }}
+        and {{ fresh_versions('versions.snapshot_id') }}
 ),
 
 affiliations as (
@@ -101,3 +104,4 @@ regioned as (
 )
 
 select * from regioned
+{{ carried_rows() }}

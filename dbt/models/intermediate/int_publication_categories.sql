@@ -39,6 +39,8 @@ categories as (
     where
         versions.scheme = 'openalex_subfield' and versions.is_primary
         and {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
+        and {{ fresh_works('state_works.snapshot_id', 'state_works.record_id') }}
+        and {{ fresh_versions('versions.snapshot_id') }}
 ),
 
 category_field_groups as (
@@ -62,3 +64,4 @@ left join category_field_groups
     on
         categories.scheme = category_field_groups.scheme
         and lower(trim(categories.category_id)) = category_field_groups.category_key
+{{ carried_rows() }}

@@ -19,7 +19,9 @@ publications as (
         snapshot_id,
         record_id
     from {{ ref('int_publications') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
 ),
 
 mapped_categories as (
@@ -29,7 +31,9 @@ mapped_categories as (
         record_id,
         field_group_id
     from {{ ref('int_publication_categories') }}
-    where field_group_id is not null and {{ unbuilt_states('snapshot_id', 'source') }}
+    where
+        field_group_id is not null and {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
 ),
 
 mapped_counts as (
@@ -58,3 +62,4 @@ left join mapped_counts
         publications.source = mapped_counts.source
         and publications.snapshot_id = mapped_counts.snapshot_id
         and publications.record_id = mapped_counts.record_id
+{{ carried_rows() }}

@@ -30,6 +30,11 @@ publication_regions as (
     where
         publication_regions.pub_year >= {{ int_var('first_year') }}
         and {{ unbuilt_states('publication_regions.snapshot_id', 'publication_regions.source') }}
+        and {{ fresh_works(
+            'publication_regions.snapshot_id',
+            'publication_regions.record_id',
+            'publication_regions.source'
+        ) }}
 )
 
 select
@@ -47,3 +52,4 @@ inner join publication_regions as side_b
         and side_a.snapshot_id = side_b.snapshot_id
         and side_a.record_id = side_b.record_id
         and side_a.region < side_b.region
+{{ carried_rows() }}

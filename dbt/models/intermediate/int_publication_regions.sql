@@ -23,7 +23,9 @@ affiliations as (
         region,
         n_authors
     from {{ ref('int_affiliations_regioned') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
 ),
 
 publications as (
@@ -33,7 +35,9 @@ publications as (
         record_id,
         pub_year
     from {{ ref('int_publications') }}
-    where in_scope and {{ unbuilt_states('snapshot_id', 'source') }}
+    where
+        in_scope and {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
 ),
 
 region_authors as (
@@ -76,3 +80,4 @@ inner join publications
         weighted.source = publications.source
         and weighted.snapshot_id = publications.snapshot_id
         and weighted.record_id = publications.record_id
+{{ carried_rows() }}

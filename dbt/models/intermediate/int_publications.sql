@@ -50,7 +50,10 @@ openalex_publications as (
         on
             state_works.version_snapshot_id = versions.snapshot_id
             and state_works.record_id = versions.record_id
-    where {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
+    where
+        {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
+        and {{ fresh_works('state_works.snapshot_id', 'state_works.record_id') }}
+        and {{ fresh_versions('versions.snapshot_id') }}
 ),
 
 publications as (
@@ -67,7 +70,9 @@ affiliation_counts as (
         count(*) as n_affiliations,
         sum(case when region = 'UNKNOWN' then 1 else 0 end) as n_unknown_country_affiliations
     from {{ ref('int_affiliations_regioned') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
     group by source, snapshot_id, record_id
 ),
 
@@ -121,3 +126,4 @@ flagged as (
 )
 
 select * from flagged
+{{ carried_rows() }}

@@ -27,7 +27,7 @@ from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_SELECTION, SOURCES, Settings
-from stiwatch.dbt_runner import duckdb_resources_env
+from stiwatch.dbt_runner import REFRESH_BUILD_FLAGS, duckdb_resources_env
 from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
@@ -142,6 +142,7 @@ def build_transform_dag() -> DAG:
             task_id="dbt_build",
             # Templated: the plan task's XCom ("True"/"False"; Cosmos reads the text as a boolean).
             full_refresh="{{ ti.xcom_pull(task_ids='plan_dbt_build') }}",
+            dbt_cmd_flags=list(REFRESH_BUILD_FLAGS),
             outlets=[warehouse_asset()],
         )
         recorded = task(task_id="record_dbt_build", doc_md=_RECORD_DOC)(_record_dbt_build)()

@@ -49,7 +49,10 @@ staged as (
         on
             state_works.version_snapshot_id = versions.snapshot_id
             and state_works.record_id = versions.record_id
-    where {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
+    where
+        {{ unbuilt_states('state_works.snapshot_id', "'openalex'") }}
+        and {{ fresh_works('state_works.snapshot_id', 'state_works.record_id') }}
+        and {{ fresh_versions('versions.snapshot_id') }}
 ),
 
 regioned as (
@@ -61,7 +64,9 @@ regioned as (
         country_code,
         region
     from {{ ref('int_affiliations_regioned') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
 ),
 
 matches as (
@@ -109,3 +114,4 @@ keyed as (
 )
 
 select * from keyed
+{{ carried_rows() }}

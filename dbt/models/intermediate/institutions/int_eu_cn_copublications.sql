@@ -21,6 +21,7 @@ publications as (
     where
         pub_year >= {{ int_var('first_year') }} and in_scope
         and {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
 ),
 
 publication_places as (
@@ -32,7 +33,9 @@ publication_places as (
         bool_or(region = 'CN') as has_cn,
         bool_or(country_code = 'GB') as has_uk
     from {{ ref('int_affiliations_regioned') }}
-    where {{ unbuilt_states('snapshot_id', 'source') }}
+    where
+        {{ unbuilt_states('snapshot_id', 'source') }}
+        and {{ fresh_works('snapshot_id', 'record_id', 'source') }}
     group by source, snapshot_id, record_id
 )
 
@@ -49,3 +52,4 @@ inner join publication_places
         and publications.snapshot_id = publication_places.snapshot_id
         and publications.record_id = publication_places.record_id
 where publication_places.has_eu27_ac and publication_places.has_cn
+{{ carried_rows() }}

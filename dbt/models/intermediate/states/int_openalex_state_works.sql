@@ -57,6 +57,7 @@ ranked as (
     from versions
     inner join members
         on versions.snapshot_id = members.member_snapshot_id
+    where {{ fresh_works('members.state_id', 'versions.record_id', changed='deliveries') }}
 )
 
 select
@@ -70,3 +71,4 @@ left join merged_ids
         ranked.state_id = merged_ids.state_id
         and ranked.record_id = merged_ids.record_id
 where ranked.recency = 1 and merged_ids.record_id is null
+{{ carried_rows(changed='deliveries') }}
