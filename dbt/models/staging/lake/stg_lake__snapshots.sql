@@ -4,8 +4,9 @@
 --     to base_snapshot_id. A manifest written before these keys existed is a full delivery.
 --   delivery_order: 1 = the oldest delivery of the source, by as-of date, then a full before a delta of
 --     the same day (a same-day delta applies on top of it, whatever the ids), then snapshot id, then
---     ingest time (stiwatch.build_plan.deliveries keeps the same order). Every delivery defines a state (its base with every delta of that base up to it folded in,
---     int_snapshot_states), whose id is the delivery's id.
+--     ingest time (stiwatch.build_plan.deliveries keeps the same order). Every delivery defines a state
+--     (its base with every delta of that base up to it folded in, int_snapshot_states), whose id is the
+--     delivery's id.
 --   accepted_by / accepted_at: who let the state through the plausibility gate (stiwatch accept), else NULL;
 --     a retracted delivery (stiwatch retract) is not listed at all (macros/lake/lake_manifests.sql).
 --     The marts take is_current / is_kept after the plausibility gate from int_served_snapshots.
