@@ -67,12 +67,16 @@ def _cmd_refresh(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
-    from stiwatch.ingest import ingest_source
+    from stiwatch.ingest import duplicate_warning, identical_to, ingest_source
 
     published = ingest_source(settings, args.source, force=args.force)
     print(
         f"{args.source}: published {', '.join(published) if published else 'nothing (no pending snapshots)'}"
     )
+    for snapshot_id in published:
+        twin = identical_to(settings, args.source, snapshot_id)
+        if twin is not None:
+            print(duplicate_warning(args.source, snapshot_id, twin), file=sys.stderr)
 
 
 def _cmd_pull_openalex(settings: Settings, args: argparse.Namespace) -> None:
@@ -244,6 +248,7 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from stiwatch.quality.gate import QualityGateError
     from stiwatch.sources.openalex.client import OpenAlexPullError
     from stiwatch.summary import WarehouseMissingError
+    from stiwatch.warehouse_lock import WarehouseLockedError
 
     return (
         DataError,
@@ -252,6 +257,7 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
         PublishError,
         QualityGateError,
         OpenAlexPullError,
+        WarehouseLockedError,
     )
 
 

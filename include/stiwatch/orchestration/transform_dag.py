@@ -27,7 +27,7 @@ from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_SELECTION, SOURCES, Settings
-from stiwatch.dbt_runner import duckdb_resources_env
+from stiwatch.dbt_runner import DBT_EXECUTABLE, duckdb_resources_env
 from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
@@ -171,7 +171,8 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
             target_name="dev",
             profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
         ),
-        dbt_executable_path=venv_executable("dbt"),
+        # Dies with the task process (Cosmos gives dbt a session of its own) and holds the writer lock.
+        dbt_executable_path=venv_executable(DBT_EXECUTABLE),
         install_deps=False,
         # Cosmos would pick the in-process dbt runner when dbt is importable; that process keeps the
         # warehouse attached, so a later task in the same process (dags test, a worker reusing it)
