@@ -242,7 +242,7 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors that say what to do, not bugs: bad input data (the ``DataError`` family), a failed DAG run,
     a missing warehouse or release, a failed quality gate, a failed API pull. Printed as one line; any
     other exception is a bug and keeps its traceback."""
-    from stiwatch.errors import DataError
+    from stiwatch.errors import DataError, StorageError
     from stiwatch.orchestration.refresh import DagRunFailedError
     from stiwatch.publish import PublishError
     from stiwatch.quality.gate import QualityGateError
@@ -252,6 +252,7 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
     return (
         DataError,
+        StorageError,
         DagRunFailedError,
         WarehouseMissingError,
         PublishError,

@@ -17,7 +17,7 @@ from typing import Any
 
 from stiwatch import atomic_io, landing
 from stiwatch.config import Settings
-from stiwatch.errors import DataError
+from stiwatch.errors import DataError, storage_error, storage_problem
 from stiwatch.progress import Progress, track
 from stiwatch.sources.registry import counted_spec
 from stiwatch.sources.spec import SourceSpec
@@ -31,7 +31,9 @@ def parser_for(source: str) -> SourceSpec:
     return counted_spec(source)
 
 
-def scan(settings: Settings, source: str, force: bool = False) -> tuple[list[dict[str, Any]], list[DataError]]:
+def scan(
+    settings: Settings, source: str, force: bool = False
+) -> tuple[list[dict[str, Any]], list[DataError]]:
     """One item per data file of every pending snapshot that can be planned (source, snapshot_id, path,
     bytes), and one error per snapshot that cannot (``landing.scan_pending``): a bad snapshot is reported,
     the others go ahead.
@@ -43,7 +45,12 @@ def scan(settings: Settings, source: str, force: bool = False) -> tuple[list[dic
         log.warning("removed %s, left by an ingest that was killed", leftover)
     snapshots, problems = landing.scan_pending(settings.landing_dir, settings.lake_dir, source, force=force)
     items = [
-        {"source": source, "snapshot_id": snap.snapshot_id, "path": rel, "bytes": (snap.path / rel).stat().st_size}
+        {
+            "source": source,
+            "snapshot_id": snap.snapshot_id,
+            "path": rel,
+            "bytes": (snap.path / rel).stat().st_size,
+        }
         for snap in snapshots
         for rel in snap.data_files()
     ]
@@ -109,7 +116,13 @@ def ingest_file(settings: Settings, source: str, snapshot_id: str, relative_path
     before = path.stat()  # taken before either reader starts, so a rewrite during the ingest shows
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
         digest = hasher.submit(landing.sha256_of, path)
-        result = parser_for(source).ingest_file(path, relative_path, snapshot_id, settings.lake_dir)
+        try:
+            result = parser_for(source).ingest_file(path, relative_path, snapshot_id, settings.lake_dir)
+        except Exception as exc:
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            raise storage_error(exc, problem, str(settings.lake_dir / source), path) from exc
         taken = landing.Fingerprint(bytes=before.st_size, mtime_ns=before.st_mtime_ns, sha256=digest.result())
     after = path.stat()
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
@@ -146,7 +159,13 @@ def ingest_group(
 
 def finalize(settings: Settings, source: str, snapshot_id: str, entries: list[dict[str, Any]]) -> str:
     snap = landing.open_snapshot(settings.landing_dir, source, snapshot_id)
-    path = landing.write_manifest(settings.lake_dir, snap, entries)
+    try:
+        path = landing.write_manifest(settings.lake_dir, snap, entries)
+    except OSError as exc:
+        problem = storage_problem(exc)
+        if problem is None:
+            raise
+        raise storage_error(exc, problem, str(settings.lake_dir / source), snap.path) from exc
     log.info("published snapshot %s/%s (%d files)", source, snapshot_id, len(entries))
     twin = identical_to(settings, source, snapshot_id)
     if twin is not None:
@@ -200,6 +219,12 @@ def ingest_source(settings: Settings, source: str, force: bool = False) -> list[
             finalize(settings, source, snapshot_id, entries)
             published.append(snapshot_id)
     errors = [*problems, *failed.values()]
+    if len(errors) == 1 and not published:
+        raise errors[0]
+    if len(errors) == 1:
+        raise IngestFailedError(
+            f"{errors[0]} (the other {source} snapshots were published: {', '.join(published)})"
+        )
     if errors:
         done = ", ".join(sorted(published)) or "nothing"
         raise IngestFailedError(

@@ -31,6 +31,7 @@ from stiwatch.dbt_runner import DBT_EXECUTABLE, duckdb_resources_env
 from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
+from stiwatch.orchestration.failures import record_failure
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(minutes=1),
     "retry_exponential_backoff": True,
     "execution_timeout": timedelta(hours=1),
+    "on_failure_callback": record_failure,  # the refresh names the first failed task and its error
 }
 
 _RESOLVE_DOC = """

@@ -3,8 +3,9 @@
 Compression is recognised by the gzip magic bytes and the text encoding from the bytes, never by the file
 name (exports get renamed): a byte-order mark, else the zero bytes of UTF-16 text (every export starts with
 ASCII: ``FN``, ``PT`` or a header of field codes), else UTF-8. A second U+FEFF left at the start of the
-text (a BOM written twice by a converter) is dropped. Lines are split on ``\\n`` only (``\\r`` is stripped by the readers), so
-CRLF files read like LF files and a stray ``\\r`` inside a field cannot split a record.
+text (a BOM written twice by a converter) is dropped. Lines are split on ``\\n`` only (``\\r`` is
+stripped by the readers), so CRLF files read like LF files and a stray ``\\r`` inside a field cannot
+split a record.
 """
 
 from __future__ import annotations
