@@ -59,7 +59,10 @@ def read_error(path: Path, format_name: str, compression: str, json_lines: bool,
     """The ``OpenAlexFormatError`` for DuckDB's ``exc`` while reading ``path`` as ``format_name``."""
     text = str(exc)
     if "GZIP" in text or "gzip" in text or "end of stream" in text.lower():
-        return OpenAlexFormatError(f"{path}: the gzip stream ends early or is damaged: {_RECOPY}")
+        return OpenAlexFormatError(
+            f"{path}: the gzip stream ends early or is damaged: copy it again from the delivery (or "
+            "re-download it) and re-run"
+        )
     found = first_bad_json_line(path, compression, json_lines)
     if found is not None:
         return OpenAlexFormatError(f"{path}: line {found[0]} is not valid JSON ({found[1]}); {_RECOPY}")
