@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 INGEST_DAGS = tuple(f"stiwatch_ingest_{source}" for source in SOURCES)
 TRANSFORM_DAG = "stiwatch_transform"
+_MAX_ERRORS_SHOWN = 5
 
 
 class DagRunFailedError(RuntimeError):
@@ -43,27 +44,36 @@ class DagRunResult:
 
 @dataclass(frozen=True)
 class DagRunFailure:
-    """A failed DAG run: its first failed task and that task's error, the tasks that never ran."""
+    """A failed DAG run: its failed tasks with their errors (first failed first), the tasks never run."""
 
     dag_id: str
     failed_tasks: list[str]
     not_run_tasks: list[str]
-    first_error: str | None  # "task: error" of the first task that failed, when it was recorded
+    errors: list[str]  # "task <id>: <error in words>" per failed task, in the order they failed
     log_path: Path
 
     def describe(self) -> str:
-        head = f"DAG {self.dag_id} failed"
-        if self.first_error:
-            head += f" at {self.first_error}"
+        if self.errors:
+            lines = [f"DAG {self.dag_id} failed at {self.errors[0]}"]
+            lines += [f"  then {error}" for error in self.errors[1:_MAX_ERRORS_SHOWN]]
         else:
-            head += f" (failed task: {', '.join(self.failed_tasks) or 'unknown'})"
-        lines = [head]
-        if len(self.failed_tasks) > 1:
-            lines.append(f"  failed tasks: {', '.join(self.failed_tasks)}")
+            lines = [f"DAG {self.dag_id} failed (failed task: {', '.join(self.failed_tasks) or 'unknown'})"]
         if self.not_run_tasks:
             lines.append(f"  not run: {', '.join(self.not_run_tasks)}")
         lines.append(f"  full log: {self.log_path}")
         return "\n".join(lines)
+
+
+def _task_errors(recorded: list[dict], dag_id: str) -> list[str]:
+    """The first error of each failed task of a DAG, in words, in the order the tasks failed."""
+    errors, seen = [], set()
+    for failure in recorded:
+        if failure["dag_id"] != dag_id or failure["task_id"] in seen:
+            continue
+        seen.add(failure["task_id"])
+        task = failure["task_id"] + (f"[{failure['map_index']}]" if failure["map_index"] >= 0 else "")
+        errors.append(f"task {task}:\n    {plain_error(failure['error'])}")
+    return errors
 
 
 def run_dags(
@@ -83,17 +93,11 @@ def run_dags(
     for dag_id in dag_ids:
         run = runs.get(dag_id)
         if run is None:
-            failures.append(DagRunFailure(dag_id, [], [], "Airflow stopped before this DAG ran", log_path))
+            failures.append(DagRunFailure(dag_id, [], [], ["Airflow stopped before this DAG ran"], log_path))
         elif run["state"] != "success":
-            first = next((f for f in recorded if f["dag_id"] == dag_id), None)
-            first_error = None
-            if first is not None:
-                task = first["task_id"] + (f"[{first['map_index']}]" if first["map_index"] >= 0 else "")
-                first_error = f"task {task}:\n    {plain_error(first['error'])}"
+            errors = _task_errors(recorded, dag_id)
             failures.append(
-                DagRunFailure(
-                    dag_id, run["failed_tasks"], run.get("not_run_tasks", []), first_error, log_path
-                )
+                DagRunFailure(dag_id, run["failed_tasks"], run.get("not_run_tasks", []), errors, log_path)
             )
         else:
             results.append(DagRunResult(dag_id, float(run["seconds"]), log_path))
