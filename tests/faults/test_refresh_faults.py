@@ -2,11 +2,12 @@
 
 1. a clean refresh publishes a serving release;
 2. a bad WoS delivery and a badly named folder land: the refresh fails, naming the failed task, the error in
-   words (file and record) and the log; OpenAlex still ingests; the release keeps serving;
+   words (file and record) and the log; the other ingest DAGs still run; the release keeps serving;
 3. the bad delivery is removed and the lake touched, so the transform runs: the refresh is killed with
    SIGKILL (its whole process group) at a random point once dbt runs: no dbt writer outlives it, the
    warehouse lock is free, the release keeps serving;
-4. the next refresh succeeds.
+4. the next refresh succeeds;
+5. the WoS ingest DAG alone, with a good and a bad snapshot: the good one is published, the bad one not.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 import pytest
 
-from stiwatch.demo import SNAPSHOT_IDS
+from stiwatch import airflow_env
+from stiwatch.orchestration.refresh import run_dags
 from stiwatch.warehouse_lock import lock_path
 
 from .conftest import tagged_export
@@ -88,11 +91,6 @@ def test_refresh_faults_in_sequence(env: dict[str, str]) -> None:
     misnamed = landing / "wos" / "2030 01 02 misnamed"
     misnamed.mkdir()
     (misnamed / "a.txt").write_text(full, encoding="utf-8")
-    oa_snapshot = landing / "openalex" / SNAPSHOT_IDS["openalex"]
-    extra_openalex = landing / "openalex" / "2030-01-01_more"
-    extra_openalex.mkdir()
-    part = next(p for p in sorted(oa_snapshot.rglob("*")) if p.is_file() and not p.name.startswith("_"))
-    (extra_openalex / part.name).write_bytes(part.read_bytes())
 
     failed = _run(env, "refresh")
     assert failed.returncode == 1
@@ -102,10 +100,10 @@ def test_refresh_faults_in_sequence(env: dict[str, str]) -> None:
     assert f"{bad / 'savedrecs.txt'}: no 'EF' line at the end: the file is truncated after record 1" in err
     assert "2030 01 02 misnamed" in err and "rename it" in err
     assert "full log: " in err and Path(err.split("full log: ")[1].split()[0]).is_file()
+    # The DAGs after the failed one still ran (the runner no longer stops at the first failure).
     assert "stiwatch_ingest_openalex" in err.split("DAG runs that succeeded: ")[1]
-    assert (data / "lake" / "openalex" / "snapshot=2030-01-01_more" / "_manifest.json").is_file()
     assert not (data / "lake" / "wos" / "snapshot=2030-01-01_bad" / "_manifest.json").exists()
-    assert _serving(data)[0] == release or "stiwatch_transform" in err.split("DAG runs that succeeded: ")[1]
+    assert _serving(data) == (release, rows)  # nothing new was published: the release keeps serving
 
     # 3. Kill the refresh (its whole process group) once dbt writes the warehouse.
     for folder in (bad, misnamed):
@@ -142,3 +140,18 @@ def test_refresh_faults_in_sequence(env: dict[str, str]) -> None:
     last = _run(env, "refresh")
     assert last.returncode == 0, last.stderr[-3000:]
     assert _serving(data)[1] > 0
+
+    # 5. Within one ingest DAG run, a failed file fails only its own snapshot (finalize and publish are
+    # all_done): run the WoS ingest DAG alone, so no transform is needed to see it.
+    good = landing / "wos" / "2030-02-01_good"
+    good.mkdir()
+    (good / "a.txt").write_text(tagged_export(2, first_ut=950), encoding="utf-8")
+    bad.mkdir()
+    (bad / "savedrecs.txt").write_text(full[: full.index("ER\n") + 3], encoding="utf-8")
+    with mock.patch.dict(os.environ, env, clear=True):
+        embedded = airflow_env.embedded_env()
+    results, failures = run_dags(("stiwatch_ingest_wos",), embedded, data.parent / "isolation.log")
+    assert results == [] and [f.dag_id for f in failures] == ["stiwatch_ingest_wos"]
+    assert "truncated after record 1" in failures[0].describe()
+    assert (data / "lake" / "wos" / "snapshot=2030-02-01_good" / "_manifest.json").is_file()
+    assert not (data / "lake" / "wos" / "snapshot=2030-01-01_bad" / "_manifest.json").exists()
