@@ -433,7 +433,8 @@ def write_manifest(lake_dir: Path, snapshot: Snapshot, file_entries: list[dict[s
     missing = sorted(set(expected) - {e["path"] for e in entries})
     if missing:
         raise LandingError(
-            f"{snapshot.path}: not every file was ingested ({', '.join(missing[:5])}); re-run the ingest"
+            f"{snapshot.path}: not published, not every file was ingested ({', '.join(missing[:5])}); fix "
+            "what failed (the ingest's error names it) and re-run the ingest"
         )
     meta = snapshot.path / SNAPSHOT_META
     payload = {
