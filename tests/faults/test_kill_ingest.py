@@ -31,6 +31,7 @@ def _er_count(path: Path) -> int:
         return sum(1 for line in text if line.rstrip("\r\n") == "ER")
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_killed_ingest_leaves_no_garbage_and_the_next_run_recovers(
