@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from airflow.sdk import DAG, Param, dag, task
@@ -111,10 +112,24 @@ def build_ingest_dag(source: str) -> DAG:
                     f"{len(problems)} {source} snapshot folder(s) skipped:\n" + "\n".join(problems)
                 )
 
+        # A leaf that fails when a planned snapshot was not published: Airflow decides a run's state by its
+        # leaves, and publish (all_done) succeeds for the good snapshots even when another one failed.
+        @task(trigger_rule="all_done")
+        def all_published(snapshot_ids: list[str] | None, manifests: list[str] | None) -> None:
+            done = {Path(m).parent.name.removeprefix("snapshot=") for m in (manifests or []) if m}
+            missing = sorted(set(snapshot_ids or []) - done)
+            if missing:
+                raise AirflowFailException(
+                    f"{source} snapshot(s) not published: {', '.join(missing)} (the failed ingest_files or "
+                    "finalize task says why)"
+                )
+
         groups = plan()
         results = ingest_files.expand(group=groups)
-        manifests = finalize.partial(results=results).expand(snapshot_id=snapshots(groups))
+        snapshot_ids = snapshots(groups)
+        manifests = finalize.partial(results=results).expand(snapshot_id=snapshot_ids)
         publish(manifests)
+        all_published(snapshot_ids, manifests)
         check_landing()  # beside the ingest: a bad folder is reported and fails the run, blocking nothing
 
     return ingest()

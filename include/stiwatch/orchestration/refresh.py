@@ -83,6 +83,7 @@ def run_dags(
     and the failures (each with its first error in words, read from the failure log of the run)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     failure_log = log_path.with_suffix(".failures.jsonl")
+    failure_log.unlink(missing_ok=True)  # this run's failures only
     cmd = [sys.executable, "-m", "stiwatch.orchestration.dag_runner", *dag_ids]
     with log_path.open("w", encoding="utf-8") as out:
         run_env = {**env, FAILURE_LOG_ENV: str(failure_log)}
