@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,11 +20,38 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+TMP_MARK = ".tmp-"
+_TMP_PID = re.compile(r"\.tmp-(\d+)-[0-9a-f]{32}$")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphaned_temporaries(root: Path) -> list[Path]:
+    """Delete the temporary files under ``root`` whose writer is dead (a killed ingest's half-written
+    parts); return them. A live writer's (its pid runs) are left alone."""
+    removed = []
+    for path in root.rglob(f".*{TMP_MARK}*") if root.is_dir() else ():
+        match = _TMP_PID.search(path.name)
+        if match and path.is_file() and not _pid_alive(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
 @contextmanager
 def atomic_path(final_path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``final_path``; move it into place only if the block succeeds."""
     final_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final_path.with_name(f".{final_path.name}.tmp-{uuid.uuid4().hex}")
+    # The writer's pid in the name lets the next run tell a killed writer's leftover from a live one's.
+    tmp = final_path.with_name(f".{final_path.name}{TMP_MARK}{os.getpid()}-{uuid.uuid4().hex}")
     try:
         yield tmp
         os.replace(tmp, final_path)

@@ -78,12 +78,16 @@ def _cmd_refresh(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
-    from stiwatch.ingest import ingest_source
+    from stiwatch.ingest import duplicate_warning, identical_to, ingest_source
 
     published = ingest_source(settings, args.source, force=args.force)
     print(
         f"{args.source}: published {', '.join(published) if published else 'nothing (no pending snapshots)'}"
     )
+    for snapshot_id in published:
+        twin = identical_to(settings, args.source, snapshot_id)
+        if twin is not None:
+            print(duplicate_warning(args.source, snapshot_id, twin), file=sys.stderr)
 
 
 def _cmd_pull_openalex(settings: Settings, args: argparse.Namespace) -> None:
@@ -319,20 +323,23 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors that say what to do, not bugs: bad input data (the ``DataError`` family), a failed DAG run,
     a missing warehouse or release, a failed quality gate, a failed API pull. Printed as one line; any
     other exception is a bug and keeps its traceback."""
-    from stiwatch.errors import DataError
+    from stiwatch.errors import DataError, StorageError
     from stiwatch.orchestration.refresh import DagRunFailedError
     from stiwatch.publish import PublishError
     from stiwatch.quality.gate import QualityGateError
     from stiwatch.sources.openalex.client import OpenAlexPullError
     from stiwatch.summary import WarehouseMissingError
+    from stiwatch.warehouse_lock import WarehouseLockedError
 
     return (
         DataError,
+        StorageError,
         DagRunFailedError,
         WarehouseMissingError,
         PublishError,
         QualityGateError,
         OpenAlexPullError,
+        WarehouseLockedError,
     )
 
 

@@ -328,6 +328,19 @@ class Settings:
         "also the least number of groups per snapshot (when it has that many files)",
         2,
     )
+    warehouse_lock_wait: float = setting(
+        "STIWATCH_WAREHOUSE_LOCK_WAIT",
+        "seconds a dbt run waits for another writer of the warehouse to finish (the lock file "
+        "`warehouse.duckdb.writer.lock` names the holder) before it fails",
+        600.0,
+    )
+    allowed_link_roots: tuple[Path, ...] = setting(
+        "STIWATCH_ALLOWED_LINK_ROOTS",
+        "folders outside the data root that symlinks in the landing zone may point into (`:`-separated); "
+        "a link anywhere else is refused",
+        (),
+        shown="none (only the data root)",
+    )
     # Resources of every DuckDB database the pipeline opens (dbt's warehouse, the OpenAlex ingest).
     duckdb_memory_limit: str = setting(
         "STIWATCH_DUCKDB_MEMORY_LIMIT",
@@ -394,6 +407,12 @@ class Settings:
             duckdb_memory_limit=os.environ.get("STIWATCH_DUCKDB_MEMORY_LIMIT", "").strip()
             or DEFAULT_MEMORY_LIMIT,
             duckdb_threads=_env_int("STIWATCH_DUCKDB_THREADS", usable_cpus()),
+            warehouse_lock_wait=_env_float("STIWATCH_WAREHOUSE_LOCK_WAIT", 600.0),
+            allowed_link_roots=tuple(
+                Path(p).expanduser().resolve()
+                for p in os.environ.get("STIWATCH_ALLOWED_LINK_ROOTS", "").split(os.pathsep)
+                if p.strip()
+            ),
         )
 
     def __post_init__(self) -> None:

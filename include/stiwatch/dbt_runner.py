@@ -1,7 +1,8 @@
 """Running dbt against the warehouse outside Airflow (tests, CLI debugging, docs generation).
 
 Airflow runs the same project through Cosmos; both take the environment and ``--vars`` from here, so a
-model is always built with the settings recorded in ``Settings.dbt_vars()``.
+model is always built with the settings recorded in ``Settings.dbt_vars()``, and both start dbt through
+``stiwatch-dbt`` (``stiwatch.dbt_child``): it dies with its parent and holds the warehouse writer lock.
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ import os
 import subprocess
 
 from stiwatch.config import DBT_PROJECT_DIR, Settings
+from stiwatch.dbt_child import LOCKED_EXIT
 from stiwatch.executables import venv_executable
+from stiwatch.warehouse_lock import WarehouseLockedError
+
+# The wrapper every dbt process starts through (stiwatch.dbt_child; a console script of the package).
+DBT_EXECUTABLE = "stiwatch-dbt"
 
 
 def duckdb_resources_env(settings: Settings) -> dict[str, str]:
@@ -49,11 +55,12 @@ def run_dbt(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``dbt <args>`` on the project with the settings' vars; raise with dbt's output on failure.
 
-    ``full_refresh`` adds ``--full-refresh`` (rebuild the incremental models from scratch).
+    ``full_refresh`` adds ``--full-refresh`` (rebuild the incremental models from scratch). Another writer
+    holding the warehouse past ``Settings.warehouse_lock_wait`` raises ``WarehouseLockedError``.
     """
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     command = [
-        venv_executable("dbt"),
+        venv_executable(DBT_EXECUTABLE),
         *args,
         *(["--full-refresh"] if full_refresh else []),
         "--project-dir", str(DBT_PROJECT_DIR),
@@ -61,6 +68,8 @@ def run_dbt(
         "--vars", dbt_vars_arg(settings),
     ]  # fmt: skip
     result = subprocess.run(command, env=dbt_env(settings), capture_output=True, text=True, check=False)
+    if result.returncode == LOCKED_EXIT:
+        raise WarehouseLockedError(result.stderr.strip().removeprefix("stiwatch-dbt: "))
     if check and result.returncode != 0:
         tail = result.stdout[-4000:]
         raise RuntimeError(f"dbt {' '.join(args)} failed (exit {result.returncode}):\n{tail}")

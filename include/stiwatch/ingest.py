@@ -15,8 +15,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from stiwatch import landing
+from stiwatch import atomic_io, landing
 from stiwatch.config import Settings
+from stiwatch.errors import DataError, storage_error, storage_problem
 from stiwatch.progress import Progress, track
 from stiwatch.sources.registry import counted_spec
 from stiwatch.sources.spec import SourceSpec
@@ -30,25 +31,37 @@ def parser_for(source: str) -> SourceSpec:
     return counted_spec(source)
 
 
-def plan(settings: Settings, source: str, force: bool = False) -> list[dict[str, Any]]:
-    """One item per data file of every snapshot that still needs ingesting: source, snapshot_id, path, bytes.
+def scan(
+    settings: Settings, source: str, force: bool = False
+) -> tuple[list[dict[str, Any]], list[DataError]]:
+    """One item per data file of every pending snapshot that can be planned (source, snapshot_id, path,
+    bytes), and one error per snapshot that cannot (``landing.scan_pending``): a bad snapshot is reported,
+    the others go ahead.
 
-    Reads no ingested file whose size and mtime are unchanged (``landing.pending_snapshots``).
+    Reads no ingested file whose size and mtime are unchanged. First removes the temporary files a killed
+    ingest of this source left in the lake (its writer's pid is dead).
     """
-    items = []
-    for snap in landing.pending_snapshots(settings.landing_dir, settings.lake_dir, source, force=force):
-        files = snap.data_files()
-        if not files:
-            raise landing.LandingError(f"{snap.path}: snapshot has no data files; add the export files")
-        items.extend(
-            {
-                "source": source,
-                "snapshot_id": snap.snapshot_id,
-                "path": rel,
-                "bytes": (snap.path / rel).stat().st_size,
-            }
-            for rel in files
-        )
+    for leftover in atomic_io.remove_orphaned_temporaries(settings.lake_dir / source):
+        log.warning("removed %s, left by an ingest that was killed", leftover)
+    snapshots, problems = landing.scan_pending(settings.landing_dir, settings.lake_dir, source, force=force)
+    items = [
+        {
+            "source": source,
+            "snapshot_id": snap.snapshot_id,
+            "path": rel,
+            "bytes": (snap.path / rel).stat().st_size,
+        }
+        for snap in snapshots
+        for rel in snap.data_files()
+    ]
+    return items, problems
+
+
+def plan(settings: Settings, source: str, force: bool = False) -> list[dict[str, Any]]:
+    """``scan``, raising the first problem (a caller that must see every snapshot planned)."""
+    items, problems = scan(settings, source, force=force)
+    if problems:
+        raise problems[0]
     return items
 
 
@@ -69,24 +82,29 @@ def _split(files: list[dict[str, Any]], task_bytes: int, parallelism: int) -> li
     return runs
 
 
-def plan_groups(settings: Settings, source: str, force: bool = False) -> list[dict[str, Any]]:
-    """The pending files as work items ``{source, snapshot_id, paths, bytes}``, grouped per snapshot by size
+def group(settings: Settings, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Planned files as work items ``{source, snapshot_id, paths, bytes}``, grouped per snapshot by size
     (``Settings.ingest_task_bytes``): 3,000 tiny parts make a few items, a 400 GB snapshot a few hundred."""
     by_snapshot: dict[str, list[dict[str, Any]]] = {}
-    for item in plan(settings, source, force=force):
+    for item in items:
         by_snapshot.setdefault(item["snapshot_id"], []).append(item)
     groups = []
     for snapshot_id, files in by_snapshot.items():
         for run in _split(files, settings.ingest_task_bytes, settings.ingest_parallelism):
             groups.append(
                 {
-                    "source": source,
+                    "source": files[0]["source"],
                     "snapshot_id": snapshot_id,
                     "paths": [f["path"] for f in run],
                     "bytes": sum(f["bytes"] for f in run),
                 }
             )
     return groups
+
+
+def plan_groups(settings: Settings, source: str, force: bool = False) -> list[dict[str, Any]]:
+    """The pending files as work items (``group``); raises the first problem of the plan."""
+    return group(settings, plan(settings, source, force=force))
 
 
 def ingest_file(settings: Settings, source: str, snapshot_id: str, relative_path: str) -> dict[str, Any]:
@@ -98,7 +116,13 @@ def ingest_file(settings: Settings, source: str, snapshot_id: str, relative_path
     before = path.stat()  # taken before either reader starts, so a rewrite during the ingest shows
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher:
         digest = hasher.submit(landing.sha256_of, path)
-        result = parser_for(source).ingest_file(path, relative_path, snapshot_id, settings.lake_dir)
+        try:
+            result = parser_for(source).ingest_file(path, relative_path, snapshot_id, settings.lake_dir)
+        except Exception as exc:
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            raise storage_error(exc, problem, str(settings.lake_dir / source), path) from exc
         taken = landing.Fingerprint(bytes=before.st_size, mtime_ns=before.st_mtime_ns, sha256=digest.result())
     after = path.stat()
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
@@ -135,21 +159,76 @@ def ingest_group(
 
 def finalize(settings: Settings, source: str, snapshot_id: str, entries: list[dict[str, Any]]) -> str:
     snap = landing.open_snapshot(settings.landing_dir, source, snapshot_id)
-    path = landing.write_manifest(settings.lake_dir, snap, entries)
+    try:
+        path = landing.write_manifest(settings.lake_dir, snap, entries)
+    except OSError as exc:
+        problem = storage_problem(exc)
+        if problem is None:
+            raise
+        raise storage_error(exc, problem, str(settings.lake_dir / source), snap.path) from exc
     log.info("published snapshot %s/%s (%d files)", source, snapshot_id, len(entries))
+    twin = identical_to(settings, source, snapshot_id)
+    if twin is not None:
+        log.warning(duplicate_warning(source, snapshot_id, twin))
     return str(path)
 
 
+def identical_to(settings: Settings, source: str, snapshot_id: str) -> str | None:
+    """The ingested snapshot with the same file contents, as the manifest recorded it (None: none)."""
+    manifest = landing.read_manifest(settings.lake_dir, source, snapshot_id) or {}
+    return manifest.get("identical_to")
+
+
+def duplicate_warning(source: str, snapshot_id: str, twin: str) -> str:
+    return (
+        f"warning: {source}/{snapshot_id} holds the same files (same sha256) as the ingested snapshot "
+        f"{twin}: the same delivery landed twice? If so, remove one landing folder and re-run"
+    )
+
+
+class IngestFailedError(DataError):
+    """Some snapshots of a source could not be ingested; the good ones were published."""
+
+
 def ingest_source(settings: Settings, source: str, force: bool = False) -> list[str]:
-    """Ingest every pending snapshot of a source; return the snapshot ids published."""
-    groups = plan_groups(settings, source, force=force)
+    """Ingest every pending snapshot of a source; return the snapshot ids published.
+
+    Each snapshot stands alone: one that cannot be planned or whose file fails is left unpublished, the
+    others are published, then ``IngestFailedError`` lists every failure (file and reason).
+    """
+    items, problems = scan(settings, source, force=force)
+    groups = group(settings, items)
     by_snapshot: dict[str, list[dict[str, Any]]] = {}
+    failed: dict[str, DataError] = {}
     total_files = sum(len(g["paths"]) for g in groups)
     with track(
         f"ingest {source}", total_files=total_files, total_work=sum(g["bytes"] for g in groups)
     ) as progress:
-        for group in groups:
-            by_snapshot.setdefault(group["snapshot_id"], []).extend(ingest_group(settings, group, progress))
+        for work in groups:
+            if work["snapshot_id"] in failed:
+                continue
+            try:
+                entries = ingest_group(settings, work, progress)
+            except DataError as exc:
+                failed[work["snapshot_id"]] = exc
+                continue
+            by_snapshot.setdefault(work["snapshot_id"], []).extend(entries)
+    published = []
     for snapshot_id, entries in by_snapshot.items():
-        finalize(settings, source, snapshot_id, entries)
-    return sorted(by_snapshot)
+        if snapshot_id not in failed:
+            finalize(settings, source, snapshot_id, entries)
+            published.append(snapshot_id)
+    errors = [*problems, *failed.values()]
+    if len(errors) == 1 and not published:
+        raise errors[0]
+    if len(errors) == 1:
+        raise IngestFailedError(
+            f"{errors[0]} (the other {source} snapshots were published: {', '.join(published)})"
+        )
+    if errors:
+        done = ", ".join(sorted(published)) or "nothing"
+        raise IngestFailedError(
+            f"{len(errors)} {source} snapshot(s) not ingested (published: {done}):\n"
+            + "\n".join(f"  {exc}" for exc in errors)
+        )
+    return sorted(published)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from stiwatch import atomic_io, layout
+from stiwatch.config import Settings
 from stiwatch.errors import DataError
 from stiwatch.layout import SNAPSHOT_META
 from stiwatch.sources.registry import SPECS
@@ -66,19 +68,49 @@ class Snapshot:
     as_of: date
     kind: str = FULL
     declared_base: str | None = None  # a delta's explicit base; None: resolved by ``resolve_base``
+    link_roots: tuple[Path, ...] = ()  # folders outside the data root that symlinks may point into
 
     @property
     def landing_dir(self) -> Path:
         return self.path.parents[1]
 
     def data_files(self) -> list[str]:
-        """Relative paths of the data files, sorted (names starting with '_' or '.' are metadata)."""
-        files = []
-        for p in sorted(self.path.rglob("*")):
-            rel = p.relative_to(self.path)
-            if p.is_file() and not any(part.startswith(("_", ".")) for part in rel.parts):
-                files.append(rel.as_posix())
-        return files
+        """Relative paths of the data files, sorted (names starting with '_' or '.' are metadata).
+
+        A symbolic link (to a file or a folder) is followed when it points inside the data root or a folder
+        of ``STIWATCH_ALLOWED_LINK_ROOTS``; any other link is refused, so a link can never make the ingest
+        read a file outside the delivery area (and an error message show it)."""
+        files: list[str] = []
+        self._collect(self.path, "", files, {self.path.resolve()})
+        return sorted(files)
+
+    def _collect(self, folder: Path, prefix: str, files: list[str], ancestors: set[Path]) -> None:
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.startswith(("_", ".")):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                self._check_link(path)
+            if entry.is_dir():
+                real = path.resolve()
+                if real in ancestors:
+                    raise LandingError(f"{path}: symbolic link loop back to {real}; remove the link")
+                self._collect(path, f"{prefix}{entry.name}/", files, ancestors | {real})
+            elif entry.is_file():
+                files.append(f"{prefix}{entry.name}")
+
+    def _check_link(self, link: Path) -> None:
+        target = link.resolve()
+        if not target.exists():
+            raise LandingError(f"{link}: symbolic link to {target}, which does not exist; fix or remove it")
+        data_root = self.landing_dir.parent
+        roots = (data_root.resolve(), self.landing_dir.resolve(), *self.link_roots)
+        if not any(target.is_relative_to(root) for root in roots):
+            raise LandingError(
+                f"{link}: symbolic link to {target}, outside the data root {data_root}; links are followed "
+                "only within it. Copy the files into the snapshot folder, or allow that folder with "
+                "STIWATCH_ALLOWED_LINK_ROOTS"
+            )
 
     @property
     def pull_in_progress(self) -> bool:
@@ -176,18 +208,32 @@ def open_snapshot(landing_dir: Path, source: str, snapshot_id: str) -> Snapshot:
         as_of=_as_of(path, source, snapshot_id, meta),
         kind=kind,
         declared_base=base,
+        link_roots=Settings.from_env().allowed_link_roots,
     )
 
 
-def list_snapshots(landing_dir: Path, source: str) -> list[Snapshot]:
+def scan_snapshots(landing_dir: Path, source: str) -> tuple[list[Snapshot], list[DataError]]:
+    """The snapshot folders of a source that open, and one error per folder that does not (a bad name, a
+    damaged ``_snapshot.json``): a bad folder is reported, never in the way of the others."""
     root = landing_dir / source
     if not root.is_dir():
-        return []
-    return [
-        open_snapshot(landing_dir, source, p.name)
-        for p in sorted(root.iterdir())
-        if p.is_dir() and not p.name.startswith((".", "_"))
-    ]
+        return [], []
+    snapshots, problems = [], []
+    for p in sorted(root.iterdir()):
+        if p.is_dir() and not p.name.startswith((".", "_")):
+            try:
+                snapshots.append(open_snapshot(landing_dir, source, p.name))
+            except DataError as exc:
+                problems.append(exc)
+    return snapshots, problems
+
+
+def list_snapshots(landing_dir: Path, source: str) -> list[Snapshot]:
+    """Every snapshot folder of a source; raises on the first one that does not open."""
+    snapshots, problems = scan_snapshots(landing_dir, source)
+    if problems:
+        raise problems[0]
+    return snapshots
 
 
 def manifest_path(lake_dir: Path, source: str, snapshot_id: str) -> Path:
@@ -224,7 +270,7 @@ def _full_deliveries(landing_dir: Path, lake_dir: Path, source: str) -> dict[str
         for m in ingested_manifests(lake_dir, source)
         if m.get("kind", FULL) == FULL  # manifests written before deltas existed are fulls
     }
-    for snap in list_snapshots(landing_dir, source):
+    for snap in scan_snapshots(landing_dir, source)[0]:  # a folder that does not open is reported by the scan
         if snap.kind == FULL and not snap.pull_in_progress:
             fulls.setdefault(snap.snapshot_id, snap.as_of)
     return fulls
@@ -334,22 +380,40 @@ def differences(snapshot: Snapshot, manifest: dict[str, Any]) -> list[str]:
     return [message for message, _, _ in _differences(snapshot, manifest, rehash=True) if message]
 
 
-def pending_snapshots(landing_dir: Path, lake_dir: Path, source: str, force: bool = False) -> list[Snapshot]:
-    """Snapshots that need ingesting: no manifest yet (or all, when forced). Raises on changed files
-    and on a delta with no base to apply to. A retracted snapshot is never new again, not even when
-    forced (its landing folder may stay or go): a corrected delivery needs a new snapshot id."""
+def scan_pending(
+    landing_dir: Path, lake_dir: Path, source: str, force: bool = False
+) -> tuple[list[Snapshot], list[DataError]]:
+    """Snapshots that need ingesting (no manifest yet, or all when forced), and one error per snapshot
+    that cannot be planned: a folder that does not open, files changed under an ingested id, a delta
+    with no base, a refused link. A retracted snapshot is never new again, not even when forced (its
+    landing folder may stay or go): a corrected delivery needs a new snapshot id. The good snapshots
+    are returned whatever the others hold."""
+    snapshots, problems = scan_snapshots(landing_dir, source)
     pending = []
-    for snap in list_snapshots(landing_dir, source):
+    for snap in snapshots:
         if snap.pull_in_progress:
             continue
-        manifest = read_manifest(lake_dir, source, snap.snapshot_id)
-        if manifest is not None and is_retracted(manifest):
-            continue
-        if manifest is None or force:
-            resolve_base(lake_dir, snap)
-            pending.append(snap)
-        else:
-            check_unchanged(lake_dir, snap, manifest)
+        try:
+            manifest = read_manifest(lake_dir, source, snap.snapshot_id)
+            if manifest is not None and is_retracted(manifest):
+                continue
+            if manifest is None or force:
+                resolve_base(lake_dir, snap)
+                if not snap.data_files():
+                    raise LandingError(f"{snap.path}: snapshot has no data files; add the export files")
+                pending.append(snap)
+            else:
+                check_unchanged(lake_dir, snap, manifest)
+        except DataError as exc:
+            problems.append(exc)
+    return pending, problems
+
+
+def pending_snapshots(landing_dir: Path, lake_dir: Path, source: str, force: bool = False) -> list[Snapshot]:
+    """``scan_pending``, raising the first problem."""
+    pending, problems = scan_pending(landing_dir, lake_dir, source, force)
+    if problems:
+        raise problems[0]
     return pending
 
 
@@ -365,13 +429,26 @@ def file_entry(
     return {"path": relative_path, **taken.as_entry(), **parse_result}
 
 
+def identical_delivery(lake_dir: Path, snapshot: Snapshot, entries: list[dict[str, Any]]) -> str | None:
+    """The id of an ingested snapshot of the source with the same file contents (the same sha256s, names
+    aside), or None: the same delivery landed twice under two ids is reported, not silently doubled."""
+    ours = sorted(e["sha256"] for e in entries)
+    for manifest in ingested_manifests(lake_dir, snapshot.source):
+        if manifest["snapshot_id"] != snapshot.snapshot_id and ours == sorted(
+            f["sha256"] for f in manifest["files"]
+        ):
+            return str(manifest["snapshot_id"])
+    return None
+
+
 def write_manifest(lake_dir: Path, snapshot: Snapshot, file_entries: list[dict[str, Any]]) -> Path:
     entries = sorted(file_entries, key=lambda e: e["path"])
     expected = snapshot.data_files()
     missing = sorted(set(expected) - {e["path"] for e in entries})
     if missing:
         raise LandingError(
-            f"{snapshot.path}: not every file was ingested ({', '.join(missing[:5])}); re-run the ingest"
+            f"{snapshot.path}: not published, not every file was ingested ({', '.join(missing[:5])}); fix "
+            "what failed (the ingest's error names it) and re-run the ingest"
         )
     meta = snapshot.path / SNAPSHOT_META
     payload = {
@@ -383,6 +460,7 @@ def write_manifest(lake_dir: Path, snapshot: Snapshot, file_entries: list[dict[s
         "ingested_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
         "records": sum(int(e.get("records", 0)) for e in entries),
         "snapshot_json": take_fingerprint(meta).as_entry() if meta.is_file() else None,
+        "identical_to": identical_delivery(lake_dir, snapshot, entries),
         "files": entries,
     }
     return atomic_io.write_json_atomic(

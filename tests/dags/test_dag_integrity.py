@@ -153,8 +153,15 @@ def test_ingest_dags_map_files_and_publish_an_asset(parsed: dict) -> None:
             "snapshots",
             "finalize",
             "publish",
+            "check_landing",
+            "all_published",
         }
         tasks = parsed["dags"][f"stiwatch_ingest_{source}"]["tasks"]
+        # Isolation: a failed file fails its own snapshot's finalize, the others still publish.
+        assert tasks["finalize"]["trigger_rule"] == "all_done"
+        assert tasks["publish"]["trigger_rule"] == "all_done"
+        assert tasks["check_landing"]["upstream"] == []
+        assert tasks["all_published"]["trigger_rule"] == "all_done"  # a leaf: fails the run for a lost one
         assert tasks["publish"]["outlets"] == [f"stiwatch://lake/{source}"]
         assert all(not t["outlets"] for task_id, t in tasks.items() if task_id != "publish")
         assert tasks["ingest_files"]["max_active_tis_per_dagrun"] == INGEST_PARALLELISM

@@ -1,7 +1,8 @@
 """Run DAGs to completion in this one process, the way ``airflow dags test`` does.
 
 ``python -m stiwatch.orchestration.dag_runner <dag_id>...`` parses each DAG's own file, runs it with
-``dag.test()`` (one process, no scheduler or executor) and stops at the first failed run. Running several
+``dag.test()`` (one process, no scheduler or executor); a failed run does not stop the next one (one
+source's bad delivery must not hold back the others). Running several
 DAGs in one process saves Airflow's start-up (about 4 s) per DAG. The last line printed is a JSON
 summary, ``STIWATCH_RUNS {...}``, which ``stiwatch refresh`` reads.
 """
@@ -21,7 +22,7 @@ def run(dag_ids: list[str]) -> dict[str, dict[str, object]]:
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.cli import get_bagged_dag
     from airflow.utils.session import create_session
-    from airflow.utils.state import DagRunState, TaskInstanceState
+    from airflow.utils.state import TaskInstanceState
     from sqlalchemy import select
 
     dags_folder = Path(conf.get("core", "dags_folder"))
@@ -31,21 +32,25 @@ def run(dag_ids: list[str]) -> dict[str, dict[str, object]]:
         dag = get_bagged_dag(None, dag_id, str(dags_folder / f"{dag_id}.py"))
         dag_run = dag.test()
         with create_session() as session:
-            failed = session.scalars(
-                select(TaskInstance.task_id).where(
-                    TaskInstance.dag_id == dag_id,
-                    TaskInstance.run_id == dag_run.run_id,
-                    TaskInstance.state.in_([TaskInstanceState.FAILED, TaskInstanceState.UPSTREAM_FAILED]),
+            states = session.execute(
+                select(TaskInstance.task_id, TaskInstance.state).where(
+                    TaskInstance.dag_id == dag_id, TaskInstance.run_id == dag_run.run_id
                 )
             ).all()
+        # Failed: the task ran and raised. Not run: an upstream failed (or it never got a state).
+        failed = {task_id for task_id, state in states if state == TaskInstanceState.FAILED}
+        not_run = {
+            task_id
+            for task_id, state in states
+            if state in (TaskInstanceState.UPSTREAM_FAILED, None) and task_id not in failed
+        }
         runs[dag_id] = {
             "state": str(dag_run.state),
             "run_id": dag_run.run_id,
-            "failed_tasks": sorted(set(failed)),
+            "failed_tasks": sorted(failed),
+            "not_run_tasks": sorted(not_run),
             "seconds": round(time.monotonic() - started, 1),
         }
-        if dag_run.state != DagRunState.SUCCESS:
-            break
     return runs
 
 

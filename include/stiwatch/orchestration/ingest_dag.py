@@ -3,13 +3,16 @@
 plan (pending files grouped by size, ``STIWATCH_INGEST_TASK_BYTES``) -> ingest_files (mapped, one task per
 group, ``STIWATCH_INGEST_PARALLELISM`` at once) -> finalize (mapped, one per snapshot: writes the manifest)
 -> publish (emits the lake Asset). With nothing pending, ``plan`` skips
-and so does everything after it: no Asset event, the transform DAG is not triggered.
+and so does everything after it: no Asset event, the transform DAG is not triggered. Snapshots stand
+alone: a failing file fails its own snapshot's finalize; the others are finalized and published, and
+``check_landing`` (beside them) fails the run for folders that cannot be planned at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from airflow.sdk import DAG, Param, dag, task
@@ -18,6 +21,7 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 from stiwatch.config import Settings
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset
+from stiwatch.orchestration.failures import record_failure
 
 T = TypeVar("T")
 
@@ -27,6 +31,7 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
     "execution_timeout": timedelta(hours=2),
+    "on_failure_callback": record_failure,  # the refresh names the first failed task and its error
 }
 
 _DOC = """
@@ -87,17 +92,44 @@ def build_ingest_dag(source: str) -> DAG:
         def snapshots(groups: list[dict[str, Any]]) -> list[str]:
             return tasks.snapshot_ids(groups)
 
-        @task
+        # all_done: a failed file fails its own snapshot's finalize (its entry is missing), not the others'.
+        @task(trigger_rule="all_done")
         def finalize(snapshot_id: str, results: list[dict[str, Any]]) -> str:
             return _no_retry_on_bad_data(lambda: tasks.finalize_snapshot(source, snapshot_id, list(results)))
 
-        @task(outlets=[lake_asset(source)])
+        @task(outlets=[lake_asset(source)], trigger_rule="all_done")
         def publish(manifests: list[str]) -> list[str]:
-            return sorted(manifests)
+            published = sorted(m for m in manifests if m)
+            if not published:
+                raise AirflowSkipException(f"no {source} snapshot was published")
+            return published
+
+        @task
+        def check_landing(params: dict[str, Any] | None = None) -> None:
+            problems = tasks.landing_problems(source, force=bool((params or {}).get("force")))
+            if problems:
+                raise AirflowFailException(
+                    f"{len(problems)} {source} snapshot folder(s) skipped:\n" + "\n".join(problems)
+                )
+
+        # A leaf that fails when a planned snapshot was not published: Airflow decides a run's state by its
+        # leaves, and publish (all_done) succeeds for the good snapshots even when another one failed.
+        @task(trigger_rule="all_done")
+        def all_published(snapshot_ids: list[str] | None, manifests: list[str] | None) -> None:
+            done = {Path(m).parent.name.removeprefix("snapshot=") for m in (manifests or []) if m}
+            missing = sorted(set(snapshot_ids or []) - done)
+            if missing:
+                raise AirflowFailException(
+                    f"{source} snapshot(s) not published: {', '.join(missing)} (the failed ingest_files or "
+                    "finalize task says why)"
+                )
 
         groups = plan()
         results = ingest_files.expand(group=groups)
-        manifests = finalize.partial(results=results).expand(snapshot_id=snapshots(groups))
+        snapshot_ids = snapshots(groups)
+        manifests = finalize.partial(results=results).expand(snapshot_id=snapshot_ids)
         publish(manifests)
+        all_published(snapshot_ids, manifests)
+        check_landing()  # beside the ingest: a bad folder is reported and fails the run, blocking nothing
 
     return ingest()

@@ -3,8 +3,9 @@
 The ingest DAGs run one after the other in one subprocess (``dag_runner``, with the embedded environment);
 the transform DAG then runs when the lake (or a landed ROR dump) is newer than the current serving release,
 or there is no release yet: what its Asset schedule does in a running Airflow, plus a retry of a transform
-that failed last time (its snapshots were published, but never reached BI). A failed DAG run stops the
-refresh with the DAG, its failed tasks and the path of the log.
+that failed last time (its snapshots were published, but never reached BI). A failed ingest DAG does
+not stop the others, nor the transform of what they published; the refresh then fails with, per failed
+DAG, the first failed task and its error in words, the tasks that never ran, and the path of the log.
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ from pathlib import Path
 from stiwatch import airflow_env
 from stiwatch.config import SOURCES, Settings
 from stiwatch.orchestration.dag_runner import RESULT_PREFIX
+from stiwatch.orchestration.failures import FAILURE_LOG_ENV, plain_error, read_failures
 from stiwatch.sources.registry import REFERENCE_SOURCES
 
 log = logging.getLogger(__name__)
 
 INGEST_DAGS = tuple(f"stiwatch_ingest_{source}" for source in SOURCES)
 TRANSFORM_DAG = "stiwatch_transform"
+_MAX_ERRORS_SHOWN = 5
 
 
 class DagRunFailedError(RuntimeError):
-    """A DAG run failed; the message names the DAG, the failed tasks and the log file."""
+    """DAG runs failed; the message names each DAG, its first error, the tasks not run and the log."""
 
 
 @dataclass(frozen=True)
@@ -39,23 +42,67 @@ class DagRunResult:
     log_path: Path
 
 
-def run_dags(dag_ids: tuple[str, ...], env: dict[str, str], log_path: Path) -> list[DagRunResult]:
-    """Run DAGs in order in one subprocess; raise DagRunFailedError at the first failed run."""
+@dataclass(frozen=True)
+class DagRunFailure:
+    """A failed DAG run: its failed tasks with their errors (first failed first), the tasks never run."""
+
+    dag_id: str
+    failed_tasks: list[str]
+    not_run_tasks: list[str]
+    errors: list[str]  # "task <id>: <error in words>" per failed task, in the order they failed
+    log_path: Path
+
+    def describe(self) -> str:
+        if self.errors:
+            lines = [f"DAG {self.dag_id} failed at {self.errors[0]}"]
+            lines += [f"  then {error}" for error in self.errors[1:_MAX_ERRORS_SHOWN]]
+        else:
+            lines = [f"DAG {self.dag_id} failed (failed task: {', '.join(self.failed_tasks) or 'unknown'})"]
+        if self.not_run_tasks:
+            lines.append(f"  not run: {', '.join(self.not_run_tasks)}")
+        lines.append(f"  full log: {self.log_path}")
+        return "\n".join(lines)
+
+
+def _task_errors(recorded: list[dict], dag_id: str) -> list[str]:
+    """The first error of each failed task of a DAG, in words, in the order the tasks failed."""
+    errors, seen = [], set()
+    for failure in recorded:
+        if failure["dag_id"] != dag_id or failure["task_id"] in seen:
+            continue
+        seen.add(failure["task_id"])
+        task = failure["task_id"] + (f"[{failure['map_index']}]" if failure["map_index"] >= 0 else "")
+        errors.append(f"task {task}:\n    {plain_error(failure['error'])}")
+    return errors
+
+
+def run_dags(
+    dag_ids: tuple[str, ...], env: dict[str, str], log_path: Path
+) -> tuple[list[DagRunResult], list[DagRunFailure]]:
+    """Run DAGs in order in one subprocess, each whatever the others did; return the runs that succeeded
+    and the failures (each with its first error in words, read from the failure log of the run)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    failure_log = log_path.with_suffix(".failures.jsonl")
+    failure_log.unlink(missing_ok=True)  # this run's failures only
     cmd = [sys.executable, "-m", "stiwatch.orchestration.dag_runner", *dag_ids]
     with log_path.open("w", encoding="utf-8") as out:
-        subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+        run_env = {**env, FAILURE_LOG_ENV: str(failure_log)}
+        subprocess.run(cmd, env=run_env, stdout=out, stderr=subprocess.STDOUT, check=False)
     runs = _read_runs(log_path)
+    recorded = read_failures(failure_log)
+    results, failures = [], []
     for dag_id in dag_ids:
         run = runs.get(dag_id)
         if run is None:
-            raise DagRunFailedError(f"DAG {dag_id} did not run (Airflow stopped early); full log: {log_path}")
-        if run["state"] != "success":
-            failed = ", ".join(run["failed_tasks"]) or "unknown"
-            raise DagRunFailedError(
-                f"DAG {dag_id} failed (failed task: {failed}; run {run['run_id']}); full log: {log_path}"
+            failures.append(DagRunFailure(dag_id, [], [], ["Airflow stopped before this DAG ran"], log_path))
+        elif run["state"] != "success":
+            errors = _task_errors(recorded, dag_id)
+            failures.append(
+                DagRunFailure(dag_id, run["failed_tasks"], run.get("not_run_tasks", []), errors, log_path)
             )
-    return [DagRunResult(dag_id, float(runs[dag_id]["seconds"]), log_path) for dag_id in dag_ids]
+        else:
+            results.append(DagRunResult(dag_id, float(run["seconds"]), log_path))
+    return results, failures
 
 
 def _read_runs(log_path: Path) -> dict[str, dict]:
@@ -105,9 +152,17 @@ def refresh(settings: Settings, *, full_rebuild: bool = False) -> list[DagRunRes
     env = airflow_env.embedded_env()
     stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S")
     log_dir = Path(env["AIRFLOW_HOME"]) / "logs" / "stiwatch-refresh" / stamp
-    results = run_dags(INGEST_DAGS, env, log_dir / "ingest.log")
+    # Every source is ingested whatever the others do, and the transform runs on what was published.
+    results, failures = run_dags(INGEST_DAGS, env, log_dir / "ingest.log")
     if full_rebuild or transform_needed(settings):
-        results += run_dags((TRANSFORM_DAG,), env, log_dir / "transform.log")
+        transformed, transform_failures = run_dags((TRANSFORM_DAG,), env, log_dir / "transform.log")
+        results += transformed
+        failures += transform_failures
     else:
         log.info(NOTHING_NEW)
+    if failures:
+        done = ", ".join(r.dag_id for r in results) or "none"
+        raise DagRunFailedError(
+            "\n".join(f.describe() for f in failures) + f"\nDAG runs that succeeded: {done}"
+        )
     return results

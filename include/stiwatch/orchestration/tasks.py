@@ -12,10 +12,23 @@ from stiwatch.config import Settings
 
 
 def plan_groups(source: str, force: bool = False) -> list[dict[str, Any]]:
-    """Work items ``{source, snapshot_id, paths, bytes}`` of the pending snapshots (empty: nothing to do)."""
+    """Work items ``{source, snapshot_id, paths, bytes}`` of the pending snapshots that can be planned
+    (empty: nothing to do). A snapshot that cannot be planned is left out: ``landing_problems`` reports it."""
     from stiwatch import ingest
 
-    return ingest.plan_groups(Settings.from_env(), source, force=force)
+    settings = Settings.from_env()
+    items, _ = ingest.scan(settings, source, force=force)
+    return ingest.group(settings, items)
+
+
+def landing_problems(source: str, force: bool = False) -> list[str]:
+    """One message per snapshot folder of the source that cannot be planned (bad name, changed files, a
+    refused link, ...): reported in a task of its own, so they never hold back the good snapshots."""
+    from stiwatch import landing
+
+    settings = Settings.from_env()
+    _, problems = landing.scan_pending(settings.landing_dir, settings.lake_dir, source, force=force)
+    return [str(problem) for problem in problems]
 
 
 def ingest_group(group: dict[str, Any]) -> dict[str, Any]:

@@ -27,10 +27,11 @@ from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_SELECTION, SOURCES, Settings
-from stiwatch.dbt_runner import REFRESH_BUILD_FLAGS, duckdb_resources_env
+from stiwatch.dbt_runner import DBT_EXECUTABLE, REFRESH_BUILD_FLAGS, duckdb_resources_env
 from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
+from stiwatch.orchestration.failures import record_failure
 from stiwatch.orchestration.pools import WAREHOUSE_POOL
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(minutes=1),
     "retry_exponential_backoff": True,
     "execution_timeout": timedelta(hours=1),
+    "on_failure_callback": record_failure,  # the refresh names the first failed task and its error
 }
 
 _RESOLVE_DOC = """
@@ -176,7 +178,8 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
             target_name="dev",
             profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
         ),
-        dbt_executable_path=venv_executable("dbt"),
+        # Dies with the task process (Cosmos gives dbt a session of its own) and holds the writer lock.
+        dbt_executable_path=venv_executable(DBT_EXECUTABLE),
         install_deps=False,
         # Cosmos would pick the in-process dbt runner when dbt is importable; that process keeps the
         # warehouse attached, so a later task in the same process (dags test, a worker reusing it)

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from stiwatch import duckdb_resources
+from stiwatch.sources.openalex.errors import read_error
 from stiwatch.sources.openalex.sniff import (
     API_PAGE,
     JSONL,
@@ -144,10 +145,7 @@ def load_works(con: duckdb.DuckDBPyConnection, path: Path, sniffed: Sniffed, fol
     try:
         con.execute(sql, params)
     except duckdb.Error as exc:
-        raise OpenAlexFormatError(
-            f"{path}: cannot read it as {sniffed.format} ({exc}). If a field has an unexpected type, the "
-            "OpenAlex schema changed: extend WORK_TYPE in stiwatch/sources/openalex/reader.py"
-        ) from exc
+        raise read_error(path, sniffed.format, sniffed.compression, sniffed.format == JSONL, exc) from exc
     _check_work_ids(con, path)
     return con.execute("SELECT count(*) FROM works").fetchone()[0]
 

@@ -126,5 +126,6 @@ def sniff(path: Path) -> Sniffed:
         return Sniffed(MERGED_IDS, compression)
     raise OpenAlexFormatError(
         f"{path}: is not OpenAlex works JSON (lines, API page or array) nor a merged_ids CSV with header "
-        f"{','.join(MERGED_IDS_HEADER)} (starts with {text[:40]!r}); remove it from the landing folder"
+        f"{','.join(MERGED_IDS_HEADER)} (its content is not shown: it may be any file); remove it from the "
+        "landing folder"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,3 +63,33 @@ def open_csv_stream(path: Path) -> Iterator[IO[bytes]]:
     else:
         with path.open("rb") as stream:
             yield stream
+
+
+# What a damaged zip or gzip raises while it is read (a CRC mismatch, a cut-off stream, bad deflate data).
+ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, gzip.BadGzipFile)
+
+
+def archive_damage(path: Path) -> str | None:
+    """What is wrong with a zip or gzip file as an archive (a CRC mismatch, a cut), or None when it is whole
+    or no archive. Reads the whole file, so it is asked only after reading it failed: a damaged part can
+    yield a garbled header before the CRC check at its end is reached."""
+    name = path.name.lower()
+    try:
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(path) as archive:
+                bad = archive.testzip()
+            return None if bad is None else f"{bad} fails its CRC check"
+        if name.endswith(".gz"):
+            with gzip.open(path, "rb") as stream:
+                while stream.read(1 << 20):
+                    pass
+    except (*ARCHIVE_ERRORS, OSError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def damaged_archive_error(path: Path, damage: str) -> PatstatFileError:
+    return PatstatFileError(
+        f"{path}: the archive is damaged or incomplete ({damage}); download the part again from EPO "
+        "(compare its size and checksum with the delivery's) and re-run the ingest"
+    )

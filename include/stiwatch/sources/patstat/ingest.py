@@ -20,7 +20,15 @@ import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from stiwatch import atomic_io, layout
-from stiwatch.sources.patstat.files import PatstatFileError, open_csv_stream, table_number, used_table
+from stiwatch.sources.patstat.files import (
+    ARCHIVE_ERRORS,
+    PatstatFileError,
+    archive_damage,
+    damaged_archive_error,
+    open_csv_stream,
+    table_number,
+    used_table,
+)
 from stiwatch.sources.patstat.schema import LAKE_COLUMNS, OPTIONAL_COLUMNS, arrow_type, lake_schema
 
 log = logging.getLogger(__name__)
@@ -100,8 +108,24 @@ def ingest_file(path: Path, relative_path: str, snapshot_id: str, lake_dir: Path
     """Ingest one table part of an edition; return its manifest fields.
 
     A part of a PATSTAT table the marts do not use (tls202, tls211, ...) is skipped explicitly: nothing is
-    read, and the manifest entry says so. A file that is no PATSTAT table at all is an error.
+    read, and the manifest entry says so. A file that is no PATSTAT table at all is an error. Whatever
+    fails while reading, a damaged archive is named as such (not as a layout problem it caused).
     """
+    try:
+        return _ingest_part(path, relative_path, snapshot_id, lake_dir)
+    except (PatstatFileError, UnicodeDecodeError, pa.ArrowInvalid, *ARCHIVE_ERRORS) as exc:
+        damage = archive_damage(path)
+        if damage is not None:
+            raise damaged_archive_error(path, damage) from exc
+        if isinstance(exc, PatstatFileError):
+            raise
+        raise PatstatFileError(
+            f"{path}: cannot be read as UTF-8 CSV ({type(exc).__name__}: {exc}); check the file is a "
+            "PATSTAT table part and download it again from EPO"
+        ) from exc
+
+
+def _ingest_part(path: Path, relative_path: str, snapshot_id: str, lake_dir: Path) -> dict[str, Any]:
     table = used_table(path)
     if table is None:
         log.info("%s: PATSTAT table %s is not used by the co-patent marts; skipped", path, table_number(path))

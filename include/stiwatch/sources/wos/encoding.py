@@ -1,8 +1,11 @@
 """Open a WoS export as text whatever its packaging: gzip or not, UTF-8 (with or without BOM), UTF-16.
 
-Compression is recognised by the gzip magic bytes and the text encoding by the byte-order mark, never by
-the file name: exports get renamed. Lines are split on ``\\n`` only (``\\r`` is stripped by the readers), so
-CRLF files read like LF files and a stray ``\\r`` inside a field cannot split a record.
+Compression is recognised by the gzip magic bytes and the text encoding from the bytes, never by the file
+name (exports get renamed): a byte-order mark, else the zero bytes of UTF-16 text (every export starts with
+ASCII: ``FN``, ``PT`` or a header of field codes), else UTF-8. A second U+FEFF left at the start of the
+text (a BOM written twice by a converter) is dropped. Lines are split on ``\\n`` only (``\\r`` is
+stripped by the readers), so CRLF files read like LF files and a stray ``\\r`` inside a field cannot
+split a record.
 """
 
 from __future__ import annotations
@@ -37,6 +40,12 @@ def _sniff_encoding(raw: io.BufferedReader | gzip.GzipFile) -> tuple[str, str]:
     for bom, codec, name in _BOMS:
         if head.startswith(bom):
             return codec, name
+    if len(head) == 4:
+        # ASCII in UTF-16 without a BOM: a zero byte after (LE) or before (BE) each of the first two.
+        if head[0] and head[2] and not head[1] and not head[3]:
+            return "utf-16-le", "utf-16-le"
+        if head[1] and head[3] and not head[0] and not head[2]:
+            return "utf-16-be", "utf-16-be"
     return "utf-8", "utf-8"
 
 
@@ -57,7 +66,7 @@ def _decoded_lines(text: io.TextIOWrapper, path: Path, encoding: str) -> Iterato
     try:
         for line in text:
             line_number += 1
-            yield line
+            yield line.lstrip("\ufeff") if line_number == 1 else line
     except UnicodeDecodeError as exc:
         raise WosFormatError(
             f"{path}: line {line_number + 1}: not valid {encoding} text ({exc.reason}). "

@@ -22,11 +22,11 @@ def sniff_format(first_line: str, path: Path) -> str:
         return TAB
     if _TAGGED_START.match(line):
         return TAGGED
-    shown = line[:60] + ("…" if len(line) > 60 else "")
+    # The line is not quoted: a file that is no export may hold anything (a password file, personal data).
     raise WosFormatError(
         f"{path}: line 1: neither a WoS tab-delimited export (a header of field codes like "
-        f"'PT<TAB>AU<TAB>...') nor a WoS plain-text export (starting 'FN ' or 'PT '): found {shown!r}. "
-        "Export the records from "
+        f"'PT<TAB>AU<TAB>...') nor a WoS plain-text export (starting 'FN ' or 'PT '); its content is not "
+        "shown here. Export the records from "
         "Web of Science as 'Tab delimited file' or 'Plain text file' (full record), or move this file out "
         "of the snapshot."
     )

@@ -1,6 +1,8 @@
 """Streaming reader of WoS field-tagged plain text ("FN ... / VR 1.0", records ending in ER, file in EF).
 
-A field is a two-character tag, a space and the value; continuation lines start with three spaces.
+A field is a two-character tag, a space and the value; continuation lines start with three spaces. The
+file must end with ``EF`` and no tag may repeat within a record, so a truncated file or a damaged ``ER``
+line is an error, never fewer records.
 How continuation lines combine depends on the field: in C1 each line is one address; in author and
 reference lists each line is one item (joined with '; ' as in the tab-delimited format); in every other
 field a long value was wrapped, so the lines are joined with a space.
@@ -72,9 +74,23 @@ def read_tagged_records(lines: Iterable[str], path: Path) -> Iterator[RawRecord]
         else:
             if values is None:
                 values, start = {}, line_number
+            elif tag in values:
+                # Each field appears once per record: a second one means the 'ER' between two records
+                # was lost, and reading on would merge them into one.
+                raise WosFormatError(
+                    f"{path}: line {line_number}: field {tag} appears twice in record {seq + 1} (line "
+                    f"{start}): its 'ER' line is missing or damaged. Copy the file again from the delivery "
+                    "or re-export it."
+                )
             values.setdefault(tag, []).append(value)
     if values is not None:
         raise WosFormatError(
             f"{path}: record {seq + 1} (line {start}) has no 'ER' line: the file is truncated. "
             "Copy it again from the delivery or re-export it."
         )
+    # Every export ends with 'EF': a file cut right after a record's 'ER' line would otherwise lose the
+    # records after the cut without a word.
+    raise WosFormatError(
+        f"{path}: no 'EF' line at the end: the file is truncated after record {seq}. Copy it again from "
+        "the delivery or re-export it from Web of Science."
+    )
