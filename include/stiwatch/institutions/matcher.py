@@ -236,7 +236,7 @@ class Matcher:
                 (part, ror_id)
                 for part, key in candidates()
                 if (ror_id := lookup(key, allowed))
-                and (ror_id not in self._systems or "system" in key.split())
+                and self._may_be(ror_id, key)
             ]
             if found:
                 part, ror_id = self._preferred(found)
@@ -245,9 +245,14 @@ class Matcher:
                 return self._match(text, country, ror_id, method, _CONFIDENCE[method], part)
         for part, key in singles:
             found, similarity = self._by_similarity(key, allowed)
-            if found:
+            if found and self._may_be(found, key):
                 return self._match(text, country, found, "fuzzy", similarity, part)
         return self._unresolved(text, country)
+
+    def _may_be(self, ror_id: str, key: str) -> bool:
+        """Whether a part (normalised key) may name the organisation found for it, by any method: a
+        university system only when the part says ``system`` (`University of Colorado` is a campus)."""
+        return ror_id not in self._systems or "system" in key.split()
 
     def _preferred(self, found: list[tuple[str, str]]) -> tuple[str, str]:
         """Of the organisations one method finds in several parts, the first in reading order, unless it
@@ -367,7 +372,15 @@ class Matcher:
         return _unique(self._exact.get(key), allowed, self._organizations)
 
     def _by_name(self, key: str, allowed: frozenset[str] | None) -> str | None:
-        return self._by_exact(key, allowed) or self._by_abbreviation(key, allowed)
+        """A name found inside a part: only an organisation's own name (display name or label) counts.
+        An alias is often a short form that starts other organisations' names too (`University of
+        Maryland` for College Park inside `University of Maryland Global Campus`)."""
+        return _unique(self._exact.get(key), allowed, self._organizations, own_names_only=True) or _unique(
+            self._abbreviated.get(self._abbreviator.key(key)),
+            allowed,
+            self._organizations,
+            own_names_only=True,
+        )
 
     def _by_acronym(self, key: str, allowed: frozenset[str] | None) -> str | None:
         return _unique(self._acronyms.get(key), allowed, self._organizations)
@@ -484,9 +497,13 @@ def _keep_best(ranks: dict[str, int], ror_id: str, rank: int) -> None:
 
 
 def _unique(
-    ranks: dict[str, int] | None, allowed: frozenset[str] | None, organizations: dict[str, tuple[str, str]]
+    ranks: dict[str, int] | None,
+    allowed: frozenset[str] | None,
+    organizations: dict[str, tuple[str, str]],
+    own_names_only: bool = False,
 ) -> str | None:
-    """The one organisation (in the allowed countries) holding the name at its best rank, else None."""
+    """The one organisation (in the allowed countries) holding the name at its best rank, else None;
+    with ``own_names_only``, None too when that best rank is an alias's."""
     if not ranks:
         return None
     fitting = {
@@ -497,5 +514,7 @@ def _unique(
     if not fitting:
         return None
     best = min(fitting.values())
+    if own_names_only and best > _NAME_RANK["display"]:
+        return None
     winners = [ror_id for ror_id, rank in fitting.items() if rank == best]
     return winners[0] if len(winners) == 1 else None
