@@ -189,7 +189,9 @@ class Matcher:
         Parts are tried from the last to the first (free-text affiliations name the department first and
         the institution later), or from the first with ``organisation_first`` (WoS addresses).
         """
-        parts = [_PARENTHESES.sub(" ", part).strip(" ()") for part in _PART_SEPARATORS.split(text)]
+        # A bracket is an aside (`(Deemed to be University, MoE, Govt. of India)`): dropped before the
+        # string is cut into parts, so its commas cut no part of their own.
+        parts = [part.strip(" ()") for part in _PART_SEPARATORS.split(_PARENTHESES.sub(" ", text))]
         parts = [part for part in parts if part]
         named_country = self._countries.code_of(parts[-1]) if len(parts) > 1 else None
         if named_country:
