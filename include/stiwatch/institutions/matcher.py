@@ -371,7 +371,12 @@ class Matcher:
         return fitting.pop() if len(fitting) == 1 else None
 
     def _by_exact(self, key: str, allowed: frozenset[str] | None) -> str | None:
-        return _unique(self._exact.get(key), allowed, self._organizations)
+        return _unique(self._exact.get(key), allowed, self._organizations, self._only_generic(key))
+
+    def _only_generic(self, key: str) -> bool:
+        """Whether a key holds nothing but generic words (`national institute of technology`): such a
+        name, when only one organisation carries it as an alias, is a kind of institution, not that one."""
+        return all(self._abbreviator.is_generic(word) for word in key.split())
 
     def _by_name(self, key: str, allowed: frozenset[str] | None) -> str | None:
         """A name found inside a part: only an organisation's own name (display name or label) counts.
@@ -388,7 +393,12 @@ class Matcher:
         return _unique(self._acronyms.get(key), allowed, self._organizations)
 
     def _by_abbreviation(self, key: str, allowed: frozenset[str] | None) -> str | None:
-        return _unique(self._abbreviated.get(self._abbreviator.key(key)), allowed, self._organizations)
+        return _unique(
+            self._abbreviated.get(self._abbreviator.key(key)),
+            allowed,
+            self._organizations,
+            self._only_generic(key),
+        )
 
     def _by_similarity(self, key: str, allowed: frozenset[str] | None) -> tuple[str | None, float]:
         tokens = self._abbreviator.tokens(key)
