@@ -78,6 +78,10 @@ _DIGIT = re.compile(r"[0-9]")
 _CONNECTORS = frozenset({"of", "at", "the", "to", "de", "di", "du", "des", "da", "do", "del", "della", "der"})
 # A part naming one of these before a university names an organisation of its own (affiliated hospital).
 _OWN_INSTITUTIONS = frozenset({"hospital", "hospitals", "klinikum", "clinic", "clinics", "infirmary"})
+# A part naming one of these after an institution's name is a site of its own (`Chang Gung Memorial Hospital
+# Chiayi Branch`, `Sichuan University West China Hospital`, `University of Maryland Global Campus`): the
+# leading name is then a parent or a namesake, not the answer.
+_OWN_SITES = _OWN_INSTITUTIONS | {"campus", "branch"}
 _ACRONYM_TOKEN = re.compile(r"\b[A-Z]{3,}\b")
 _TRAILING_BRACKETS = re.compile(r"\s*\([^)]*\)\s*$")
 # Display names and labels outrank aliases when one name belongs to several organisations.
@@ -277,7 +281,16 @@ class Matcher:
             for length in range(len(words) - 1, 1, -1)
             if (words[length] == "and" or words[length] not in _NOT_A_SUB_UNIT)
             and not self._abbreviator.drops(words[length - 1])
+            and not self._names_own_site(words[length:])
         ]
+
+    @staticmethod
+    def _names_own_site(rest: list[str]) -> bool:
+        """Whether the words after a prefix name a site of its own: words of their own, then a site word,
+        before any ``and`` that joins another institution (`... chiayi branch`, `... west china hospital`;
+        not `... campus` alone, nor `... and turku university hospital`)."""
+        own = rest[: rest.index("and")] if "and" in rest else rest
+        return any(word in _OWN_SITES for word in own[1:])
 
     def _windows(self, key: str) -> list[str]:
         """Inner and trailing word runs of a key that may name the institution a part belongs to, longest
