@@ -12,21 +12,26 @@ Methods, tried in this order; within a method every part of the address is tried
 3. ``acronym``: (country known only) the whole part is a ROR acronym (3+ characters) in that country;
 4. ``abbreviated``: both sides contracted to WoS abbreviations (``normalise.Abbreviator``) are equal;
 5. ``prefix``: the leading words of a part name an organisation (``Stanford University School of
-   Medicine``), unless the next word starts another institution's name (``... University Hospital``);
+   Medicine``), unless the next word starts another institution's name (``... University Hospital``) or
+   the rest names a site of its own (``... Chiayi Branch``, ``... West China Hospital``);
 6. ``contained``: words inside a part, after a connecting word, name one (``Black Hole Initiative at
-   Harvard University``), see ``Matcher._windows``;
+   Harvard University``), see ``Matcher._windows``; in 5 and 6 only an organisation's own name (display
+   name or label) counts, never an alias;
 7. ``acronym`` again: an upper-case word beside generic words or codes only (``INSERM U1148``);
 8. ``fuzzy``: the best ROR name among those sharing the part's rarest word, scored with rapidfuzz's
    token-sort ratio (word order ignored), accepted at ``fuzzy_threshold`` or above.
 Candidates are limited to the country (given, or read from the last comma part); a name shared by several
-organisations there resolves only if one of them carries it as a display name or label, else it is skipped.
-A part that is only a city names nothing; a university system (``... System`` with campuses) is taken only
-when the key says ``system``. Of the parts one method resolves, a university beats a co-named unit
-(``_preferred``); then ``_in_hierarchy`` moves to the parent or child the string also names.
+organisations there resolves only if one of them carries it as a display name or label, else it is skipped;
+a name of generic words only (``National Institute of Technology``) that one organisation holds as an alias
+names none. A part that is only a city names nothing; a university system (``... System`` with campuses) is
+taken, by any method, only when the key says ``system``. Of the parts one method resolves, a university
+beats a co-named unit (``_preferred``); then ``_in_hierarchy`` moves to the parent or child the string also
+names.
 
-Parts: the comma parts of the string without the country, adjacent pairs first (``University of California,
-Berkeley``), then single parts; last to first by default (free text names the institution after the
-department), first to last with ``organisation_first`` (WoS addresses).
+Parts: the comma parts of the string (brackets dropped first, commas inside them cut nothing) without the
+country, adjacent pairs first (``University of California, Berkeley``), then single parts; last to first by
+default (free text names the institution after the department), first to last with ``organisation_first``
+(WoS addresses).
 A string that no method resolves is kept as its own institution, ``unresolved:<country>:<normalised text>``.
 """
 
@@ -241,8 +246,7 @@ class Matcher:
             found = [
                 (part, ror_id)
                 for part, key in candidates()
-                if (ror_id := lookup(key, allowed))
-                and self._may_be(ror_id, key)
+                if (ror_id := lookup(key, allowed)) and self._may_be(ror_id, key)
             ]
             if found:
                 part, ror_id = self._preferred(found)
