@@ -92,13 +92,24 @@ def test_ror_report_prints_both_parts(
 
     out = tmp_path / "report.json"
     gold = ror_dir / "dataset_affiliations_springer_2023_10_31.json"
-    assert main(["ror-report", "--gold", str(gold), *map(str, ror_files), "--json", str(out)]) == 0
-    header = capsys.readouterr().out.splitlines()[2].split()
-    assert header == ["development", "test", "all"]
-    parts = json.loads(out.read_text())["parts"]
+    args = ["ror-report", "--gold", str(gold), *map(str, ror_files), "--json", str(out), "--dev-errors"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[2].split() == ["development", "test", "all"]
+    result = json.loads(out.read_text())
+    parts = result["parts"]
     assert [parts[name]["strings"] for name in ("development", "test", "all")] == [1530, 1470, 3000]
     assert (parts["test"]["predicted"], parts["test"]["correct"]) == (
         test_part_scores.predicted,
         test_part_scores.correct,
     )
     assert parts["development"]["correct"] + parts["test"]["correct"] == parts["all"]["correct"]
+    # --dev-errors lists every wrong development prediction, none of the test part, each printed.
+    development = parts["development"]
+    errors = result["development_errors"]
+    assert len(errors) == development["predicted"] - development["correct"] > 0
+    test_strings = {item.affiliation for item in split_gold(load_gold(gold))["test"]}
+    assert not {error["affiliation"] for error in errors} & test_strings
+    assert all(error["found"] not in error["gold"] for error in errors)
+    assert printed.count(f"wrong predictions on the development part: {len(errors)}") == 1
+    assert sum(line.startswith("    found ") for line in printed) == len(errors)
