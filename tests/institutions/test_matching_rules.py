@@ -23,6 +23,9 @@ PROVIDENCE_COLLEGE = "https://ror.org/0aaaaaa10"  # Providence College, US, alia
 SYSTEM = "https://ror.org/0aaaaaa11"  # University of Wexford System, US; parent of WEXFORD_NORTH
 WEXFORD_NORTH = "https://ror.org/0aaaaaa12"  # University of Wexford North, US
 SANOFI = "https://ror.org/0aaaaaa13"  # Sanofi (France), FR
+MAPLE_NORTH = "https://ror.org/0aaaaaa14"  # Maple University, North Campus, US; alias "Maple University"
+NIT_ZORBLAT = "https://ror.org/0aaaaaa15"  # Zorblat National Institute of Technology, CN; generic alias
+KESTREL = "https://ror.org/0aaaaaa16"  # Kestrel Memorial Hospital, CN
 
 ORGANISATIONS = [
     # ror_id, display name, country, country name, city, types
@@ -39,12 +42,19 @@ ORGANISATIONS = [
     (SYSTEM, "University of Wexford System", "US", "United States", "Wexford", ["education"]),
     (WEXFORD_NORTH, "University of Wexford North", "US", "United States", "Wexford", ["education"]),
     (SANOFI, "Sanofi (France)", "FR", "France", "Paris", ["company"]),
+    (MAPLE_NORTH, "Maple University, North Campus", "US", "United States", "Boston", ["education"]),
+    (NIT_ZORBLAT, "Zorblat National Institute of Technology", "CN", "China", "Hefei", ["education"]),
+    (KESTREL, "Kestrel Memorial Hospital", "CN", "China", "Hefei", ["healthcare"]),
 ]
 NAMES = [
     *((ror_id, name, "display") for ror_id, name, *_ in ORGANISATIONS),
     (UNI_VIENNA, "Universität Wien", "label"),
     (INSERM, "INSERM", "acronym"),
     (PROVIDENCE_COLLEGE, "Providence", "alias"),
+    (SYSTEM, "University of Wexford", "alias"),
+    (MAPLE_NORTH, "Maple University", "alias"),
+    (NIT_ZORBLAT, "National Institute of Technology", "alias"),
+    (ACADEMY, "AQS", "acronym"),
 ]
 PARENTS = [(ACADEMY_INSTITUTE, ACADEMY), (UNI_LAB, UNI_QWERTY), (WEXFORD_NORTH, SYSTEM)]
 
@@ -132,3 +142,53 @@ def test_university_system_only_when_the_string_says_system() -> None:
 def test_country_in_brackets_of_a_registry_name_is_not_required() -> None:
     match = MATCHER.resolve("Global Epidemiology, Sanofi, Chilly-Mazarin, France")
     assert (match.ror_id, match.institution_name) == (SANOFI, "Sanofi (France)")
+
+
+def test_a_system_is_not_taken_by_a_fuzzy_match_either() -> None:
+    # The system carries its bare name as an alias, so the fuzzy stage scores the campus string 1.0 ...
+    assert MATCHER._by_similarity("university of wexford", None) == (SYSTEM, 1.0)
+    # ... and still the system is not claimed: the string does not say "system".
+    assert not MATCHER.resolve("Dept of Physics, University of Wexford").resolved
+    assert MATCHER.resolve("University of Wexford System").ror_id == SYSTEM
+
+
+def test_a_name_inside_a_part_counts_only_as_an_organisation_s_own_name() -> None:
+    # "Maple University" is only an alias of the North Campus: inside a longer part it names no one ...
+    assert not MATCHER.resolve("School of Business, Maple University Online Academy, Boston, USA").resolved
+    # ... while the whole part still resolves by the alias, and a display name still resolves as a prefix.
+    match = MATCHER.resolve("School of Business, Maple University, Boston, USA")
+    assert (match.ror_id, match.method) == (MAPLE_NORTH, "exact")
+    match = MATCHER.resolve("Harbour University School of Medicine, Providence, USA")
+    assert (match.ror_id, match.method) == (HARBOUR_UNI, "prefix")
+
+
+def test_commas_inside_brackets_cut_no_part() -> None:
+    # "AQS" inside the bracket would otherwise be a part of its own, the academy's acronym.
+    assert MATCHER.resolve("Qwerty Academy Annex, AQS, Hefei, China").ror_id == ACADEMY
+    assert not MATCHER.resolve(
+        "Dept of Physics, Zorblat Polytechnic (Deemed to be University, AQS, Govt.), Hefei, China"
+    ).resolved
+    assert MATCHER.resolve("Qwerty University (AQS, Hefei), Hefei, China").ror_id == UNI_QWERTY
+
+
+def test_a_generic_name_held_as_an_alias_names_no_particular_organisation() -> None:
+    # The name lookups (exact and abbreviated) refuse it; in a full registry the fuzzy stage never
+    # retrieves by generic words alone (each is in more than _MAX_POSTINGS names), in this tiny one it does.
+    china = frozenset({"CN"})
+    assert MATCHER._by_exact("national institute of technology", china) is None
+    assert MATCHER._by_abbreviation("national institute of technology", china) is None
+    match = MATCHER.resolve("Dept of Mechanical Engineering, Zorblat National Institute of Technology, China")
+    assert (match.ror_id, match.method) == (NIT_ZORBLAT, "exact")
+    # A specific alias is still an alias.
+    assert MATCHER._by_exact("maple university", None) == MAPLE_NORTH
+
+
+def test_a_prefix_followed_by_a_site_of_its_own_is_not_the_answer() -> None:
+    # A branch, a hospital, a campus named by words of their own are organisations of their own.
+    assert not MATCHER.resolve("Dept of Surgery, Kestrel Memorial Hospital Lakeside Branch, China").resolved
+    assert not MATCHER.resolve("Data Center, Qwerty University West Lake Hospital, China").resolved
+    assert not MATCHER.resolve("School of Law, Harbour University Global Campus, USA").resolved
+    # The campus word alone, or a hospital joined by "and", leaves the university named first.
+    assert MATCHER.resolve("Ecology Program, Qwerty University Campus, China").ror_id == UNI_QWERTY
+    match = MATCHER.resolve("PET Centre, Qwerty University and Kestrel Memorial Hospital, China")
+    assert (match.ror_id, match.method) == (UNI_QWERTY, "prefix")

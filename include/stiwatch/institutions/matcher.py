@@ -12,21 +12,26 @@ Methods, tried in this order; within a method every part of the address is tried
 3. ``acronym``: (country known only) the whole part is a ROR acronym (3+ characters) in that country;
 4. ``abbreviated``: both sides contracted to WoS abbreviations (``normalise.Abbreviator``) are equal;
 5. ``prefix``: the leading words of a part name an organisation (``Stanford University School of
-   Medicine``), unless the next word starts another institution's name (``... University Hospital``);
+   Medicine``), unless the next word starts another institution's name (``... University Hospital``) or
+   the rest names a site of its own (``... Chiayi Branch``, ``... West China Hospital``);
 6. ``contained``: words inside a part, after a connecting word, name one (``Black Hole Initiative at
-   Harvard University``), see ``Matcher._windows``;
+   Harvard University``), see ``Matcher._windows``; in 5 and 6 only an organisation's own name (display
+   name or label) counts, never an alias;
 7. ``acronym`` again: an upper-case word beside generic words or codes only (``INSERM U1148``);
 8. ``fuzzy``: the best ROR name among those sharing the part's rarest word, scored with rapidfuzz's
    token-sort ratio (word order ignored), accepted at ``fuzzy_threshold`` or above.
 Candidates are limited to the country (given, or read from the last comma part); a name shared by several
-organisations there resolves only if one of them carries it as a display name or label, else it is skipped.
-A part that is only a city names nothing; a university system (``... System`` with campuses) is taken only
-when the key says ``system``. Of the parts one method resolves, a university beats a co-named unit
-(``_preferred``); then ``_in_hierarchy`` moves to the parent or child the string also names.
+organisations there resolves only if one of them carries it as a display name or label, else it is skipped;
+a name of generic words only (``National Institute of Technology``) that one organisation holds as an alias
+names none. A part that is only a city names nothing; a university system (``... System`` with campuses) is
+taken, by any method, only when the key says ``system``. Of the parts one method resolves, a university
+beats a co-named unit (``_preferred``); then ``_in_hierarchy`` moves to the parent or child the string also
+names.
 
-Parts: the comma parts of the string without the country, adjacent pairs first (``University of California,
-Berkeley``), then single parts; last to first by default (free text names the institution after the
-department), first to last with ``organisation_first`` (WoS addresses).
+Parts: the comma parts of the string (brackets dropped first, commas inside them cut nothing) without the
+country, adjacent pairs first (``University of California, Berkeley``), then single parts; last to first by
+default (free text names the institution after the department), first to last with ``organisation_first``
+(WoS addresses).
 A string that no method resolves is kept as its own institution, ``unresolved:<country>:<normalised text>``.
 """
 
@@ -78,6 +83,10 @@ _DIGIT = re.compile(r"[0-9]")
 _CONNECTORS = frozenset({"of", "at", "the", "to", "de", "di", "du", "des", "da", "do", "del", "della", "der"})
 # A part naming one of these before a university names an organisation of its own (affiliated hospital).
 _OWN_INSTITUTIONS = frozenset({"hospital", "hospitals", "klinikum", "clinic", "clinics", "infirmary"})
+# A part naming one of these after an institution's name is a site of its own (`Chang Gung Memorial Hospital
+# Chiayi Branch`, `Sichuan University West China Hospital`, `University of Maryland Global Campus`): the
+# leading name is then a parent or a namesake, not the answer.
+_OWN_SITES = _OWN_INSTITUTIONS | {"campus", "branch"}
 _ACRONYM_TOKEN = re.compile(r"\b[A-Z]{3,}\b")
 _TRAILING_BRACKETS = re.compile(r"\s*\([^)]*\)\s*$")
 # Display names and labels outrank aliases when one name belongs to several organisations.
@@ -189,7 +198,9 @@ class Matcher:
         Parts are tried from the last to the first (free-text affiliations name the department first and
         the institution later), or from the first with ``organisation_first`` (WoS addresses).
         """
-        parts = [_PARENTHESES.sub(" ", part).strip(" ()") for part in _PART_SEPARATORS.split(text)]
+        # A bracket is an aside (`(Deemed to be University, MoE, Govt. of India)`): dropped before the
+        # string is cut into parts, so its commas cut no part of their own.
+        parts = [part.strip(" ()") for part in _PART_SEPARATORS.split(_PARENTHESES.sub(" ", text))]
         parts = [part for part in parts if part]
         named_country = self._countries.code_of(parts[-1]) if len(parts) > 1 else None
         if named_country:
@@ -235,8 +246,7 @@ class Matcher:
             found = [
                 (part, ror_id)
                 for part, key in candidates()
-                if (ror_id := lookup(key, allowed))
-                and (ror_id not in self._systems or "system" in key.split())
+                if (ror_id := lookup(key, allowed)) and self._may_be(ror_id, key)
             ]
             if found:
                 part, ror_id = self._preferred(found)
@@ -245,9 +255,14 @@ class Matcher:
                 return self._match(text, country, ror_id, method, _CONFIDENCE[method], part)
         for part, key in singles:
             found, similarity = self._by_similarity(key, allowed)
-            if found:
+            if found and self._may_be(found, key):
                 return self._match(text, country, found, "fuzzy", similarity, part)
         return self._unresolved(text, country)
+
+    def _may_be(self, ror_id: str, key: str) -> bool:
+        """Whether a part (normalised key) may name the organisation found for it, by any method: a
+        university system only when the part says ``system`` (`University of Colorado` is a campus)."""
+        return ror_id not in self._systems or "system" in key.split()
 
     def _preferred(self, found: list[tuple[str, str]]) -> tuple[str, str]:
         """Of the organisations one method finds in several parts, the first in reading order, unless it
@@ -270,7 +285,16 @@ class Matcher:
             for length in range(len(words) - 1, 1, -1)
             if (words[length] == "and" or words[length] not in _NOT_A_SUB_UNIT)
             and not self._abbreviator.drops(words[length - 1])
+            and not self._names_own_site(words[length:])
         ]
+
+    @staticmethod
+    def _names_own_site(rest: list[str]) -> bool:
+        """Whether the words after a prefix name a site of its own: words of their own, then a site word,
+        before any ``and`` that joins another institution (`... chiayi branch`, `... west china hospital`;
+        not `... campus` alone, nor `... and turku university hospital`)."""
+        own = rest[: rest.index("and")] if "and" in rest else rest
+        return any(word in _OWN_SITES for word in own[1:])
 
     def _windows(self, key: str) -> list[str]:
         """Inner and trailing word runs of a key that may name the institution a part belongs to, longest
@@ -364,16 +388,34 @@ class Matcher:
         return fitting.pop() if len(fitting) == 1 else None
 
     def _by_exact(self, key: str, allowed: frozenset[str] | None) -> str | None:
-        return _unique(self._exact.get(key), allowed, self._organizations)
+        return _unique(self._exact.get(key), allowed, self._organizations, self._only_generic(key))
+
+    def _only_generic(self, key: str) -> bool:
+        """Whether a key holds nothing but generic words (`national institute of technology`): such a
+        name, when only one organisation carries it as an alias, is a kind of institution, not that one."""
+        return all(self._abbreviator.is_generic(word) for word in key.split())
 
     def _by_name(self, key: str, allowed: frozenset[str] | None) -> str | None:
-        return self._by_exact(key, allowed) or self._by_abbreviation(key, allowed)
+        """A name found inside a part: only an organisation's own name (display name or label) counts.
+        An alias is often a short form that starts other organisations' names too (`University of
+        Maryland` for College Park inside `University of Maryland Global Campus`)."""
+        return _unique(self._exact.get(key), allowed, self._organizations, own_names_only=True) or _unique(
+            self._abbreviated.get(self._abbreviator.key(key)),
+            allowed,
+            self._organizations,
+            own_names_only=True,
+        )
 
     def _by_acronym(self, key: str, allowed: frozenset[str] | None) -> str | None:
         return _unique(self._acronyms.get(key), allowed, self._organizations)
 
     def _by_abbreviation(self, key: str, allowed: frozenset[str] | None) -> str | None:
-        return _unique(self._abbreviated.get(self._abbreviator.key(key)), allowed, self._organizations)
+        return _unique(
+            self._abbreviated.get(self._abbreviator.key(key)),
+            allowed,
+            self._organizations,
+            self._only_generic(key),
+        )
 
     def _by_similarity(self, key: str, allowed: frozenset[str] | None) -> tuple[str | None, float]:
         tokens = self._abbreviator.tokens(key)
@@ -484,9 +526,13 @@ def _keep_best(ranks: dict[str, int], ror_id: str, rank: int) -> None:
 
 
 def _unique(
-    ranks: dict[str, int] | None, allowed: frozenset[str] | None, organizations: dict[str, tuple[str, str]]
+    ranks: dict[str, int] | None,
+    allowed: frozenset[str] | None,
+    organizations: dict[str, tuple[str, str]],
+    own_names_only: bool = False,
 ) -> str | None:
-    """The one organisation (in the allowed countries) holding the name at its best rank, else None."""
+    """The one organisation (in the allowed countries) holding the name at its best rank, else None;
+    with ``own_names_only``, None too when that best rank is an alias's."""
     if not ranks:
         return None
     fitting = {
@@ -497,5 +543,7 @@ def _unique(
     if not fitting:
         return None
     best = min(fitting.values())
+    if own_names_only and best > _NAME_RANK["display"]:
+        return None
     winners = [ror_id for ror_id, rank in fitting.items() if rank == best]
     return winners[0] if len(winners) == 1 else None

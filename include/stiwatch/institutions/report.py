@@ -7,6 +7,8 @@ Run: ``stiwatch ror-report --gold GOLD.json ROR_FILE [ROR_FILE ...] [--json OUT]
 The gold strings are split into the ``development`` part (the one rules and thresholds are tuned on) and the
 ``test`` part (only ever measured), see ``evaluation.split_gold``; the report gives both and the whole set.
 The threshold defaults to the ``STIWATCH_INSTITUTION_FUZZY_THRESHOLD`` setting, the one a refresh uses.
+``--dev-errors`` lists the wrong predictions of the development part (string, method, what was found, the
+gold ids), the errors to study when improving the rules; the test part's are never listed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from stiwatch.config import Settings
 from stiwatch.institutions.aliases import load_aliases
 from stiwatch.institutions.evaluation import (
+    DEVELOPMENT,
     GOLD_SPLIT_SEED,
     GOLD_TEST_SHARE,
     GoldAffiliation,
@@ -45,8 +48,9 @@ def report(gold_path: Path, ror_paths: Sequence[Path], fuzzy_threshold: float) -
     registry_ids = set(registry.organizations.column("ror_id").to_pylist())
     parts = {**split_gold(gold), "all": gold}
     started = time.perf_counter()
-    resolved = {item.affiliation: matcher.resolve(item.affiliation).resolved for item in gold}
+    matches = {item.affiliation: matcher.resolve(item.affiliation) for item in gold}
     match_seconds = time.perf_counter() - started
+    resolved = {affiliation: match.resolved for affiliation, match in matches.items()}
     return {
         "gold": str(gold_path),
         "ror_inputs": list(registry.inputs),
@@ -54,6 +58,17 @@ def report(gold_path: Path, ror_paths: Sequence[Path], fuzzy_threshold: float) -
         "fuzzy_threshold": fuzzy_threshold,
         "split": {"seed": GOLD_SPLIT_SEED, "test_share": GOLD_TEST_SHARE},
         "parts": {name: _scores(matcher, parts[name], registry_ids, resolved) for name in _PARTS},
+        "development_errors": [
+            {
+                "affiliation": item.affiliation,
+                "method": matches[item.affiliation].method,
+                "found": matches[item.affiliation].ror_id,
+                "found_name": matches[item.affiliation].institution_name,
+                "gold": sorted(item.ror_ids),
+            }
+            for item in parts[DEVELOPMENT]
+            if matches[item.affiliation].resolved and matches[item.affiliation].ror_id not in item.ror_ids
+        ],
         "index_seconds": round(indexed_seconds, 3),
         "strings_per_second": round(len(gold) / match_seconds) if match_seconds else None,
     }
@@ -115,10 +130,27 @@ def format_table(result: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+def format_development_errors(result: dict[str, object]) -> str:
+    """The development part's wrong predictions, one block each."""
+    errors: list[dict[str, object]] = result["development_errors"]  # type: ignore[assignment]
+    lines = [f"wrong predictions on the development part: {len(errors)}"]
+    for error in errors:
+        lines += [
+            f"[{error['method']}] {error['affiliation']}",
+            f"    found {error['found']} {error['found_name']}; gold {', '.join(error['gold']) or '(none)'}",
+        ]
+    return "\n".join(lines)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("ror_paths", nargs="+", type=Path, help="ROR dump zip, .json or .jsonl(.gz) files")
     parser.add_argument("--gold", type=Path, required=True, help="gold JSON: [{affiliation, ror_ids}]")
     parser.add_argument("--json", type=Path, help="write the result as JSON to this file")
+    parser.add_argument(
+        "--dev-errors",
+        action="store_true",
+        help="also list the wrong predictions of the development part (never the test part's)",
+    )
     parser.add_argument(
         "--threshold",
         type=float,
@@ -134,6 +166,8 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> dict[str,
         threshold = (settings or Settings.from_env()).institution_fuzzy_threshold
     result = report(args.gold, args.ror_paths, threshold)
     print(format_table(result))
+    if args.dev_errors:
+        print(format_development_errors(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
