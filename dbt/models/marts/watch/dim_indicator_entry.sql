@@ -22,7 +22,7 @@ flags as (
     select
         partners.entry_id,
         string_agg(distinct partners.source, ', ' order by partners.source) as flagged_in_sources
-    from {{ ref('int_watch_listed_partners') }} as partners
+    from {{ ref('int_watch_partners') }} as partners
     inner join current_snapshots
         on
             partners.source = current_snapshots.source

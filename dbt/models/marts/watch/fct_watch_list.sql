@@ -9,21 +9,16 @@
 with
 
 european as (
-    select * from {{ ref('int_watch_copublication_periods') }}
+    select * from {{ ref('int_watch_periods') }}
     where has_listed_partner
 ),
 
 partners as (
-    select * from {{ ref('int_watch_listed_partners') }}
+    select * from {{ ref('int_watch_partners') }}
 ),
 
 topics as (
-    select
-        source,
-        snapshot_id,
-        record_id,
-        topic_id
-    from {{ ref('int_publication_sensitive_topics') }}
+    select * from {{ ref('int_watch_topics') }}
     union all
     select distinct
         source,
@@ -132,7 +127,8 @@ select
     cast(counted.last_year_shared as integer) as last_year_shared,
     cast(counted.entry_ids as varchar) as entry_ids,
     cast(counted.match_methods as varchar) as match_methods,
-    cast({{ institution_level() }} as varchar) as institution_level,
+    cast(case when counted.source = 'patstat' then 'applicant' else {{ institution_level() }} end as varchar)
+        as institution_level,
     cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
