@@ -46,10 +46,10 @@ def _cmd_setup(settings: Settings, _: argparse.Namespace) -> None:
 
 def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     from stiwatch.demo import generate
-    from stiwatch.demo.indicators import write_demo_list
+    from stiwatch.demo.indicators import write_demo_lists
 
     snapshots = generate(settings.landing_dir, records=args.records, seed=args.seed)
-    for snap in [*snapshots, write_demo_list(settings.landing_dir)]:
+    for snap in [*snapshots, *write_demo_lists(settings.landing_dir)]:
         state = "written" if snap.created else "exists, left unchanged (delete it to regenerate)"
         print(f"demo {snap.source}: {snap.path} {state}")
 

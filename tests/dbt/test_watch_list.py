@@ -343,7 +343,8 @@ def test_roll_up_counts_the_cas_institute_as_cas(warehouse: Path, rolled_up: Pat
     ]
     assert _query(rolled_up, cn_side) == [("Chinese Academy of Sciences", 2)]
     dtu = (
-        "select copublications, first_year_shared from fct_watch_list where source = 'wos' and period = 'all' "
+        "select copublications, first_year_shared from fct_watch_list "
+        "where source = 'wos' and period = 'all' "
         f"and institution_name = '{DTU}' and topic_id = 'all_topics'"
     )
     assert _query(warehouse, dtu) == [(1, 2021)]
