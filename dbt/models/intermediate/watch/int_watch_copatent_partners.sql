@@ -48,10 +48,10 @@ entries as (
     select
         entry_id,
         list_id,
+        delisted_on,
         coalesce(institution_key, entry_id) as listed_institution_key,
         coalesce(institution_name, name) as listed_institution_name,
-        coalesce(institution_country, country_code) as listed_institution_country,
-        delisted_on
+        coalesce(institution_country, country_code) as listed_institution_country
     from {{ ref('stg_indicators__entries') }}
     where is_current_version
 )

@@ -1,6 +1,7 @@
 -- The watch list: per source, snapshot, period ('all' years, then each year), European institution,
--- listed Chinese organisation, list and sensitive topic, the co-publications the two share
--- (int_watch_copublication_periods x int_watch_listed_partners x int_publication_sensitive_topics).
+-- listed Chinese organisation, list and sensitive topic, the co-publications (PATSTAT: co-patent families)
+-- the two share (int_watch_periods x int_watch_partners x int_watch_topics, each the union of publications
+-- and patents).
 -- topic_id 'all_topics' counts every shared co-publication whatever its topic; a co-publication in two
 -- topics counts in each. An organisation is listed from a list's newest version; the delisting rule
 -- (int_watch_listed_partners): no flag for publications after the entry's delisting year. entry_ids and

@@ -3,8 +3,10 @@
 with
 
 source as (
-    select * from {{ lake_file('indicator_applicants', 'applicant_matches', 'indicators/applicant_matches.parquet') }}
-        as matches
+    select *
+    from
+        {{ lake_file('indicator_applicants', 'applicant_matches', 'indicators/applicant_matches.parquet') }}
+            as matches
 )
 
 select
