@@ -402,3 +402,18 @@ def test_co_patents_with_listed_applicants(warehouse: Path) -> None:
         (1, BOSCH, 3, 1, 3, 1, 1, f"{name} (1)"),
         (2, TUM, 2, 1, 2, 1, 1, f"{name} (1)"),
     ]
+
+
+def test_dim_institution_names_the_top_parent_whatever_the_switch(warehouse: Path, rolled_up: Path) -> None:
+    sql = (
+        "select institution_key, top_parent_key, top_parent_name, top_parent_levels from dim_institution "
+        f"where institution_key in ('{INSTITUTE_ROR}', '{CAS_ROR}', '{HIT_ROR}') order by 1"
+    )
+    expected = [
+        (HIT_ROR, HIT_ROR, "Harbin Institute of Technology", 0),  # its own top
+        (CAS_ROR, CAS_ROR, "Chinese Academy of Sciences", 0),
+        (INSTITUTE_ROR, CAS_ROR, "Chinese Academy of Sciences", 1),  # the CAS institute: one parent link
+    ]
+    # Every affiliation key stays a row (the institute too) with and without roll-up.
+    assert _query(warehouse, sql) == expected
+    assert _query(rolled_up, sql) == expected
