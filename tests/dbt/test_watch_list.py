@@ -20,6 +20,7 @@ A PATSTAT edition (hand-written lake parts), all families in the AI scope (G06N 
     F4 2021  BOSCH (DE) + HUAWEI TECHNOLOGIES DUESSELDORF GMBH (DE): no CN applicant, not a co-patent
     F5 2022  BOSCH (DE) + HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD (CN, by alias, delisted 2021)
     F6 2021  HUAWEI TECHNOLOGIES CO LTD (CN) as inventor only + BOSCH + TSINGHUA applicants: not listed
+    F7 2021  HUAWEI TECHNOLOGIES CO LTD from CN and from DE: intra-group, no European partner
 """
 
 from __future__ import annotations
@@ -162,6 +163,7 @@ PERSONS = {  # person_id -> (han_name, country)
     5: ("HUAWEI TECHNOLOGIES CO., LTD.", "CN"),
     6: ("HUAWEI TECHNOLOGIES DUESSELDORF GMBH", "DE"),
     7: ("HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD", "CN"),
+    8: (HUAWEI, "DE"),  # Huawei's European arm under the same harmonised name
 }
 FAMILIES = {  # family (= application id) -> (year, applicants, inventors, CPC symbols)
     1: (2020, [1, 2], [], ["G06N   3/08"]),
@@ -170,6 +172,7 @@ FAMILIES = {  # family (= application id) -> (year, applicants, inventors, CPC s
     4: (2021, [4, 6], [], ["G06N   3/08"]),
     5: (2022, [4, 7], [], ["G06N   3/08"]),
     6: (2021, [4, 3], [2], ["G06N   3/08"]),
+    7: (2021, [2, 8], [], ["G06N   3/08"]),
 }
 
 
@@ -374,7 +377,7 @@ def test_co_patents_with_listed_applicants(warehouse: Path) -> None:
            from fct_watch_list where source = 'patstat' and period = 'all' order by 1, 5""",
     )
     # F1 (TUM) and F3 (Bosch) with Huawei; F5 (Hikvision, 2022) is after its delisting year; F6 has
-    # Huawei as inventor only; F4 has no CN applicant.
+    # Huawei as inventor only; F4 has no CN applicant; F7's European applicant is Huawei itself.
     assert rows == [
         (BOSCH, "DE", huawei, name, "all_topics", 1, 2021, 2021, "applicant:exact", "applicant"),
         (BOSCH, "DE", huawei, name, "artificial_intelligence", 1, 2021, 2021, "applicant:exact", "applicant"),

@@ -2,8 +2,9 @@
 -- (applicant basis, per edition) x EU27/AC applicant on it x period (its earliest filing year, and 'all'),
 -- with has_listed_partner (int_watch_copatent_partners) and has_sensitive_topic
 -- (int_patent_family_sensitive_topics). The applicant is keyed by its name (han_name, else psn_name, else
--- person_name: the key of fct_top_applicants); institution_country is the alphabetically first country it
--- files from in the edition, so one applicant is one row. Same columns as int_watch_copublication_periods.
+-- person_name: the key of fct_top_applicants), left out on a family where the same name also files from
+-- China (intra-group); institution_country is the alphabetically first country it files from in the
+-- edition, so one applicant is one row. Same columns as int_watch_copublication_periods.
 with
 
 families as (
@@ -40,12 +41,16 @@ copatents as (
 ),
 
 european as (
-    select distinct
+    -- An applicant name that also files from the CN side of the family is one group's arms (Huawei's
+    -- German and Chinese companies, both HUAWEI): an intra-group filing, not a European partner
+    -- (fct_top_applicants flags the same families as intra_group).
+    select
         edition_id,
         docdb_family_id,
         applicant_name
     from applicants
-    where region = 'EU27/AC'
+    group by edition_id, docdb_family_id, applicant_name
+    having bool_or(region = 'EU27/AC') and not bool_or(region = 'CN')
 ),
 
 countries as (
