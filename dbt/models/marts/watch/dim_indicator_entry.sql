@@ -2,8 +2,8 @@
 -- the institution it resolved to (by the given ROR id, else by name or alias through the matcher),
 -- how and with which score, or 'unresolved' (listed, flags nothing). is_current_version: the newest
 -- version of its list, the one the watch marts use. flagged_in_sources: the sources whose current snapshot
--- has a counted co-publication it flags (after the delisting rule; counts per source are in fct_watch_list,
--- never added across sources), so an entry that matched nothing is visible.
+-- has a counted co-publication or co-patent family it flags (after the delisting rule; counts per source
+-- are in fct_watch_list, never added across sources), so an entry that matched nothing is visible.
 with
 
 entries as (
