@@ -51,13 +51,13 @@ def _cmd_setup(settings: Settings, _: argparse.Namespace) -> None:
 
 def _cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     from stiwatch.demo import generate, generate_openalex_delta
-    from stiwatch.demo.indicators import write_demo_list
+    from stiwatch.demo.indicators import write_demo_lists
 
     if args.openalex_delta:  # a later delivery, for a second refresh (its changelog: a new OpenAlex state)
         snapshots = [generate_openalex_delta(settings.landing_dir, records=args.records, seed=args.seed)]
     else:
         snapshots = [*generate(settings.landing_dir, records=args.records, seed=args.seed)]
-        snapshots.append(write_demo_list(settings.landing_dir))
+        snapshots.extend(write_demo_lists(settings.landing_dir))
     for snap in snapshots:
         state = "written" if snap.created else "exists, left unchanged (delete it to regenerate)"
         print(f"demo {snap.source}: {snap.path} {state}")

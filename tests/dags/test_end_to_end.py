@@ -105,9 +105,15 @@ def test_refresh_shows_the_demo_watch_list(refreshed: tuple[dict[str, str], Path
         partners = con.execute(
             "select distinct listed_institution_name from fct_watch_list where is_current_snapshot"
         ).fetchall()
-    assert entries == (7,)  # the seven universities of the demo list (stiwatch.demo.indicators)
-    # The demo vocabulary holds two of them; both sources name them (WoS by alias, OpenAlex by ROR id).
-    assert sorted(partners) == [("Beihang University",), ("Harbin Institute of Technology",)]
+    # The seven universities and the three companies of the demo lists (stiwatch.demo.indicators).
+    assert entries == (10,)
+    # The demo vocabulary holds two of the universities; both sources name them (WoS by alias, OpenAlex by
+    # ROR id). The demo PATSTAT edition's Chinese Huawei arm co-files with TUM (alias seed: Huawei's ROR).
+    assert sorted(partners) == [
+        ("Beihang University",),
+        ("Harbin Institute of Technology",),
+        ("Huawei Technologies (China)",),
+    ]
     page = (data / "reports" / "figures" / "watchlist.html").read_text(encoding="utf-8")
     assert "Harbin Institute of Technology" in page and "These are indicators, not verdicts." in page
 

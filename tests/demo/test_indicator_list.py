@@ -49,3 +49,31 @@ def test_demo_list_is_written_once_in_the_documented_format(tmp_path: Path) -> N
         (name, f"https://ror.org/{ror_id}", "CN") for name, _, ror_id in UNIVERSITIES
     ]
     assert entries[1]["aliases"] == ["Beijing University of Aeronautics and Astronautics", "BUAA"]
+
+
+def test_demo_company_list_flags_the_demo_patstat_huawei_applicant_only(tmp_path: Path) -> None:
+    from stiwatch.demo.indicators import COMPANY_LIST_ID, write_demo_lists
+    from stiwatch.demo.patstat import ORGANISATIONS
+    from stiwatch.indicators.applicants import entry_registry
+    from stiwatch.institutions.matcher import Matcher
+
+    snapshots = write_demo_lists(tmp_path)
+    assert [snap.path.parent.name for snap in snapshots] == [LIST_ID, COMPANY_LIST_ID]
+    _, entries = read_entries(snapshots[1].path / "list.csv")
+    rows = [
+        {
+            "entry_id": str(n),
+            "name": e["name"],
+            "aliases": "; ".join(e["aliases"]),
+            "country_code": e["country"],
+        }
+        for n, e in enumerate(entries)
+    ]
+    matcher = Matcher(entry_registry(rows))
+    matched = {
+        org.name: rows[int(match.ror_id)]["name"]
+        for org in ORGANISATIONS
+        if (match := matcher.resolve(org.han_name, org.country, organisation_first=True)).resolved
+    }
+    # The demo's Chinese Huawei arm (han_name HUAWEI) by alias; its German arm is in another country.
+    assert matched == {"HUAWEI TECHNOLOGIES CO LTD": "Huawei Technologies Co., Ltd."}

@@ -53,6 +53,24 @@ ROWS = {
             "listed_sensitive_copublications": 0,
             "top_listed_partners": f"{HOSTILE_PARTNER} (1)",
         },
+        {  # a co-patent profile: the page says what its numbers count
+            **CURRENT,
+            "source": "patstat",
+            "snapshot_id": "2024_autumn",
+            "snapshot_as_of": date(2024, 8, 1),
+            "institution_level": "applicant",
+            "risk_rank": 1,
+            "institution_key": "ROBERT BOSCH GMBH",
+            "institution_name": "ROBERT BOSCH GMBH",
+            "institution_country": "DE",
+            "copublications_with_cn": 3,
+            "listed_copublications": 1,
+            "listed_share": 1 / 3,
+            "sensitive_copublications": 3,
+            "sensitive_share": 1.0,
+            "listed_sensitive_copublications": 1,
+            "top_listed_partners": "Huawei Technologies (China) (1)",
+        },
     ],
     "fct_institution_topic_profile": [
         {
@@ -200,10 +218,13 @@ def test_watch_page_renders_escaped_and_linked_in_chromium(settings: Settings, t
     entries = re.search(r'<table id="entries">.*?</table>', dom, flags=re.DOTALL).group(0)
     assert "unresolved" in entries and entries.count("<td>nothing</td>") == 1  # flags nothing
     # Sortable: one rendering per order; by co-publications Delft (20) comes before the hostile one (10).
-    assert len(re.findall(r'<table class="sorted by-', dom)) == 6
+    assert len(re.findall(r'<table class="sorted by-', dom)) == 12  # wos and patstat sections
+    sections = dict(re.findall(r'<section class="source" id="source-(\w+)">(.*?)</section>', dom, re.DOTALL))
+    assert sorted(sections) == ["patstat", "wos"]
+    assert "co-patent family" in sections["patstat"] and "co-patent" not in sections["wos"]
     by_rank, by_copublications = (
-        _table(dom, "sorted by-rank profile"),
-        _table(dom, "sorted by-copublications profile"),
+        _table(sections["wos"], "sorted by-rank profile"),
+        _table(sections["wos"], "sorted by-copublications profile"),
     )
     assert by_rank.index(escaped) < by_rank.index("Delft University")
     assert by_copublications.index("Delft University") < by_copublications.index(escaped)

@@ -13,7 +13,8 @@ entry resolved once:
   flags nothing. ``matched_text`` / ``resolution_score`` still say what the best candidate was.
 The result is written atomically to ``lake/indicators/entries.parquet`` (``ENTRY_SCHEMA``, one row per
 entry of every version, ``is_current_version`` marking the newest version of each list) with
-``_manifest.json`` beside it; dbt reads it with ``lake_file()``.
+``_manifest.json`` beside it; dbt reads it with ``lake_file()``. The PATSTAT applicants matched to the
+current entries (``applicants.match_applicants``) are written beside it, for co-patents.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from stiwatch.atomic_io import write_json_atomic, write_parquet_atomic
 from stiwatch.config import Settings
+from stiwatch.indicators.applicants import match_applicants
 from stiwatch.indicators.formats import read_entries
 from stiwatch.institutions.aliases import load_aliases
 from stiwatch.institutions.matcher import Match, Matcher
@@ -116,13 +119,16 @@ def resolve_indicators(settings: Settings) -> Path:
         row["registry_id"] = registry_id
     target = entries_path(settings.lake_dir)
     write_parquet_atomic(pa.Table.from_pylist(rows, schema=ENTRY_SCHEMA), target)
-    methods = Counter(str(row["resolution_method"]) for row in rows if row["is_current_version"])
+    current_rows = [row for row in rows if row["is_current_version"]]
+    applicants = match_applicants(settings.lake_dir, current_rows, settings.indicator_min_score)
+    methods = Counter(str(row["resolution_method"]) for row in current_rows)
     manifest = {
         "registry_id": registry_id,
         "lists": {list_id: version.snapshot_id for list_id, version in sorted(newest.items())},
         "entries": len(rows),
         "current_by_method": dict(sorted(methods.items())),
         "min_score": settings.indicator_min_score,
+        "applicant_matches": pq.read_metadata(applicants).num_rows,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     write_json_atomic(manifest, target.with_name("_manifest.json"))

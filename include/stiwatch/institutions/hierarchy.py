@@ -5,7 +5,9 @@ Academy of Sciences. WoS addresses usually name the parent, OpenAlex the institu
 comparably only when institutes are rolled up (dbt var ``roll_up_institutions``). The rule: follow the
 parent link while an organisation has exactly one parent that is an active record of the dump; an
 organisation with several parents (a joint laboratory of two universities) is its own top, since picking one
-would credit the other wrongly. Cycles stop at the first repeated organisation.
+would credit the other wrongly. Cycles stop at the first repeated organisation. The parent links are the
+registry's ``parents`` table (``registry.Registry``: links of its kept, i.e. active, organisations), the one
+source of parent links for both the matcher and the roll-up.
 
 Written at each refresh by the resolution step, after the ROR dump is published, to
 ``lake/institutions/hierarchy.parquet`` (``HIERARCHY_SCHEMA``: only organisations that have a parent; the
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,9 +27,7 @@ import pyarrow as pa
 
 from stiwatch.atomic_io import write_json_atomic, write_parquet_atomic
 from stiwatch.config import Settings
-
-# The dump readers of the registry: the same files, the same zip handling (v2 member preferred).
-from stiwatch.institutions.registry import _json_format, _json_inputs
+from stiwatch.institutions.registry import Registry
 from stiwatch.institutions.ror_landing import current_dump, read_registry
 
 log = logging.getLogger(__name__)
@@ -44,12 +43,6 @@ HIERARCHY_SCHEMA = pa.schema(
     ]
 )
 _MAX_LEVELS = 10
-
-_PARENTS_SQL = """
-SELECT DISTINCT id AS ror_id, r.id AS parent_id
-FROM (SELECT id, unnest(relationships) AS r FROM read_json($path, format = $format, columns = $columns))
-WHERE lower(r.type) = 'parent'
-"""
 
 # Organisations with exactly one active parent, walked up; the deepest step of each is its top.
 _TOP_SQL = f"""
@@ -94,9 +87,7 @@ def write_hierarchy(settings: Settings) -> Path:
         return target
     table = HIERARCHY_SCHEMA.empty_table()
     if dump is not None:
-        files = [dump.path / relative for relative in dump.data_files()]
-        organizations = read_registry(settings.lake_dir, dump.snapshot_id).organizations
-        table = top_parents(files, organizations, registry_id)
+        table = top_parents(read_registry(settings.lake_dir, dump.snapshot_id), registry_id)
     write_parquet_atomic(table, target)
     manifest = {
         "registry_id": registry_id,
@@ -109,15 +100,13 @@ def write_hierarchy(settings: Settings) -> Path:
     return target
 
 
-def top_parents(files: list[Path], organizations: pa.Table, registry_id: str | None) -> pa.Table:
-    """ROR id -> top-level parent of the dump files' records (``organizations``: the active ones)."""
-    columns = {"id": "VARCHAR", "relationships": "STRUCT(type VARCHAR, id VARCHAR)[]"}
-    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="stiwatch-ror-") as workdir:
-        con.register("organizations", organizations.select(["ror_id", "display_name", "country_code"]))
-        con.execute("CREATE TEMP TABLE parents (ror_id VARCHAR, parent_id VARCHAR)")
-        for _, json_path in _json_inputs(files, Path(workdir)):
-            params = {"path": str(json_path), "format": _json_format(json_path), "columns": columns}
-            con.execute(f"INSERT INTO parents {_PARENTS_SQL}", params)
+def top_parents(registry: Registry, registry_id: str | None) -> pa.Table:
+    """ROR id -> top-level parent, from the registry's parent links and (active) organisations."""
+    with duckdb.connect() as con:
+        con.register(
+            "organizations", registry.organizations.select(["ror_id", "display_name", "country_code"])
+        )
+        con.register("parents", registry.parents.select(["ror_id", "parent_id"]))
         tops = con.sql(_TOP_SQL).to_arrow_table()
     registry = pa.array([registry_id] * tops.num_rows, pa.string())
     return tops.append_column("registry_id", registry).cast(HIERARCHY_SCHEMA)

@@ -1,7 +1,9 @@
 -- One row per institution found in any affiliation of any snapshot: a ROR organisation, an OpenAlex
 -- institution without a ROR id (openalex:I...), or an unresolved organisation string kept as its own
 -- institution (unresolved:<country>:<text>). Region follows the regions seed and var cn_includes_hk_mo,
--- as for affiliations (int_affiliations_regioned).
+-- as for affiliations (int_affiliations_regioned). Not rolled up by var roll_up_institutions (it is the
+-- dimension of every affiliation's key); top_parent_* name the ROR top-level parent (stg_ror__top_parents,
+-- the institution itself without one) so BI can roll up, and rolled-up marts' keys are top_parent_key.
 with
 
 affiliations as (
@@ -48,7 +50,13 @@ select
     cast(coded.n_raw_strings as bigint) as n_raw_strings,
     cast(coded.n_affiliations as bigint) as n_affiliations,
     cast(coded.sources as varchar) as sources,
+    cast(coalesce(tops.top_ror_id, coded.institution_key) as varchar) as top_parent_key,
+    cast(coalesce(tops.top_name, coded.institution_name) as varchar) as top_parent_name,
+    cast(coalesce(tops.top_country, coded.normalised_country_code) as varchar) as top_parent_country,
+    cast(coalesce(tops.levels, 0) as integer) as top_parent_levels,
     {{ mart_settings_columns() }}
 from coded
 left join regions
     on coded.normalised_country_code = regions.country_code
+left join {{ ref('stg_ror__top_parents') }} as tops
+    on coded.institution_key = tops.ror_id

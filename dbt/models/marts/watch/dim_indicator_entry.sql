@@ -2,8 +2,8 @@
 -- the institution it resolved to (by the given ROR id, else by name or alias through the matcher),
 -- how and with which score, or 'unresolved' (listed, flags nothing). is_current_version: the newest
 -- version of its list, the one the watch marts use. flagged_in_sources: the sources whose current snapshot
--- has a counted co-publication it flags (after the delisting rule; counts per source are in fct_watch_list,
--- never added across sources), so an entry that matched nothing is visible.
+-- has a counted co-publication or co-patent family it flags (after the delisting rule; counts per source
+-- are in fct_watch_list, never added across sources), so an entry that matched nothing is visible.
 with
 
 entries as (
@@ -22,7 +22,7 @@ flags as (
     select
         partners.entry_id,
         string_agg(distinct partners.source, ', ' order by partners.source) as flagged_in_sources
-    from {{ ref('int_watch_listed_partners') }} as partners
+    from {{ ref('int_watch_partners') }} as partners
     inner join current_snapshots
         on
             partners.source = current_snapshots.source

@@ -7,7 +7,7 @@
 with
 
 european as (
-    select * from {{ ref('int_watch_copublication_periods') }}
+    select * from {{ ref('int_watch_periods') }}
 ),
 
 counts as (
@@ -38,7 +38,7 @@ partner_counts as (
         partners.listed_institution_name,
         count(distinct european.record_id) as shared_copublications
     from european
-    inner join {{ ref('int_watch_listed_partners') }} as partners
+    inner join {{ ref('int_watch_partners') }} as partners
         on
             european.source = partners.source
             and european.snapshot_id = partners.snapshot_id
@@ -127,7 +127,8 @@ select
     cast(ranked.listed_partners as bigint) as listed_partners,
     cast(ranked.top_listed_partners as varchar) as top_listed_partners,
     cast(ranked.listed_partner_keys as varchar) as listed_partner_keys,
-    cast({{ institution_level() }} as varchar) as institution_level,
+    cast(case when ranked.source = 'patstat' then 'applicant' else {{ institution_level() }} end as varchar)
+        as institution_level,
     cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}

@@ -5,7 +5,7 @@
 with
 
 european as (
-    select * from {{ ref('int_watch_copublication_periods') }}
+    select * from {{ ref('int_watch_periods') }}
 ),
 
 totals as (
@@ -33,7 +33,7 @@ in_topic as (
         count(distinct european.record_id) filter (where european.has_listed_partner)
             as listed_topic_copublications
     from european
-    inner join {{ ref('int_publication_sensitive_topics') }} as topics
+    inner join {{ ref('int_watch_topics') }} as topics
         on
             european.source = topics.source
             and european.snapshot_id = topics.snapshot_id
@@ -77,7 +77,8 @@ select
     cast(totals.copublications_with_cn as bigint) as copublications_with_cn,
     cast(in_topic.topic_copublications as double) / totals.copublications_with_cn as topic_share,
     cast(in_topic.listed_topic_copublications as bigint) as listed_topic_copublications,
-    cast({{ institution_level() }} as varchar) as institution_level,
+    cast(case when in_topic.source = 'patstat' then 'applicant' else {{ institution_level() }} end as varchar)
+        as institution_level,
     cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}

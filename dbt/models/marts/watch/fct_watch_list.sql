@@ -1,6 +1,7 @@
 -- The watch list: per source, snapshot, period ('all' years, then each year), European institution,
--- listed Chinese organisation, list and sensitive topic, the co-publications the two share
--- (int_watch_copublication_periods x int_watch_listed_partners x int_publication_sensitive_topics).
+-- listed Chinese organisation, list and sensitive topic, the co-publications (PATSTAT: co-patent families)
+-- the two share (int_watch_periods x int_watch_partners x int_watch_topics, each the union of publications
+-- and patents).
 -- topic_id 'all_topics' counts every shared co-publication whatever its topic; a co-publication in two
 -- topics counts in each. An organisation is listed from a list's newest version; the delisting rule
 -- (int_watch_listed_partners): no flag for publications after the entry's delisting year. entry_ids and
@@ -9,21 +10,16 @@
 with
 
 european as (
-    select * from {{ ref('int_watch_copublication_periods') }}
+    select * from {{ ref('int_watch_periods') }}
     where has_listed_partner
 ),
 
 partners as (
-    select * from {{ ref('int_watch_listed_partners') }}
+    select * from {{ ref('int_watch_partners') }}
 ),
 
 topics as (
-    select
-        source,
-        snapshot_id,
-        record_id,
-        topic_id
-    from {{ ref('int_publication_sensitive_topics') }}
+    select * from {{ ref('int_watch_topics') }}
     union all
     select distinct
         source,
@@ -132,7 +128,8 @@ select
     cast(counted.last_year_shared as integer) as last_year_shared,
     cast(counted.entry_ids as varchar) as entry_ids,
     cast(counted.match_methods as varchar) as match_methods,
-    cast({{ institution_level() }} as varchar) as institution_level,
+    cast(case when counted.source = 'patstat' then 'applicant' else {{ institution_level() }} end as varchar)
+        as institution_level,
     cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
