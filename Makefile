@@ -28,13 +28,17 @@ run: setup
 	$(BIN)/stiwatch demo
 	$(BIN)/stiwatch refresh
 
+# Two workers, one test file each at a time (module fixtures stay in one process): most of the suite is
+# single-threaded dbt and Airflow start-up, so the second core would otherwise idle.
+PYTEST_WORKERS ?= 2
+
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The edit-test loop: everything but the Airflow runs and the slow end-to-end tests (dbt builds of the
 # demo, DAG runs, the PostgreSQL scheduler and Celery deploy tests), which carry the airflow / slow markers.
 test-fast: setup
-	$(BIN)/pytest -m "not airflow and not slow"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not airflow and not slow"
 
 lint: setup
 	$(BIN)/ruff check include dags tests

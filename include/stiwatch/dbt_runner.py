@@ -29,10 +29,14 @@ def duckdb_resources_env(settings: Settings) -> dict[str, str]:
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment for a dbt process: absolute warehouse path (Cosmos copies the project elsewhere) and the
-    DuckDB resources."""
+    """Environment for a dbt process: absolute warehouse path (Cosmos copies the project elsewhere), the
+    DuckDB resources, and dbt's own state (target/, logs/) under the data root rather than in the project:
+    two data roots never share a manifest or partial-parse cache, and the project folder can be read-only.
+    An explicit ``--target-path`` / ``--log-path`` still wins."""
     return {
         **os.environ,
+        "DBT_TARGET_PATH": str(settings.data_dir / "dbt" / "target"),
+        "DBT_LOG_PATH": str(settings.data_dir / "dbt" / "logs"),
         "STIWATCH_DATA_DIR": str(settings.data_dir),
         "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
         **duckdb_resources_env(settings),
