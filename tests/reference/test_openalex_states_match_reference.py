@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from stiwatch import build_plan, ingest, landing
+from stiwatch import build_plan, ingest, landing, review
 from stiwatch.config import Settings
 from stiwatch.dbt_runner import build_warehouse, run_dbt
 from warehouse_compare import assert_same_marts, query
@@ -167,8 +167,10 @@ def lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Lake:
     built, current = {}, {}
     target = ("--target-path", str(root / "dbt_target"))
 
-    def ingest_and_build(newest: str) -> None:
+    def ingest_and_build(newest: str, accept: bool = False) -> None:
         assert ingest.ingest_source(settings, "openalex") == [newest]
+        if accept:  # a person approves the drop the plausibility gate would hold back (README)
+            review.accept(settings.lake_dir, "openalex", newest, by="test")
         # A later delivery only extends the built list: incremental, else the comparison below is moot.
         assert not build_plan.plan_build(settings).full_refresh
         build_warehouse(settings, *target)
@@ -193,7 +195,8 @@ def lake(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Lake:
 
     _land_copies([full2_file], openalex_landing / FULL2)
     write_snapshot_meta(openalex_landing / FULL2, "2025-04-01", landing.FULL)
-    ingest_and_build(FULL2)
+    # The new base holds 50 works where the state it replaces holds 99: a real replacement, accepted.
+    ingest_and_build(FULL2, accept=True)
     manifests = {m["snapshot_id"]: m for m in landing.ingested_manifests(settings.lake_dir, "openalex")}
     return Lake(papers, manifests, built, current, incremental, rebuilt.warehouse_path, root)
 
