@@ -93,6 +93,17 @@ def _env_scope_filter(name: str, default: str) -> str:
     raise ValueError(f"{name}={raw!r} is not one of {', '.join(SCOPE_FILTER_CHOICES)} (or true/false)")
 
 
+# Where dbt builds the warehouse (dbt/profiles.yml has one target per engine; docs/SCALE.md).
+ENGINE_CHOICES = ("duckdb", "spark")
+
+
+def _env_engine(name: str, default: str) -> str:
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in ENGINE_CHOICES:
+        raise ValueError(f"{name}={os.environ.get(name)!r} is not one of {', '.join(ENGINE_CHOICES)}")
+    return value
+
+
 # Chosen on the development part of the ROR gold set (stiwatch.institutions.evaluation): at 0.92 the fuzzy
 # matches between 0.92 and 0.94 were right half the time, and precision comes first.
 INSTITUTION_FUZZY_THRESHOLD = 0.94
@@ -119,6 +130,12 @@ class Settings:
         "STIWATCH_WAREHOUSE",
         "the DuckDB file dbt writes (dbt is its only writer)",
         shown="`$STIWATCH_DATA_DIR/warehouse.duckdb`",
+    )
+    engine: str = setting(
+        "STIWATCH_ENGINE",
+        "the engine dbt builds the warehouse on: `duckdb` (the `warehouse.duckdb` file) or `spark` "
+        "(Parquet tables under `$STIWATCH_DATA_DIR/spark/warehouse/`; docs/SCALE.md)",
+        "duckdb",
     )
     openalex_base_url: str = setting(
         "STIWATCH_OPENALEX_BASE_URL",
@@ -364,6 +381,7 @@ class Settings:
             warehouse_path=Path(warehouse).expanduser().resolve()
             if warehouse
             else data_dir / "warehouse.duckdb",
+            engine=_env_engine("STIWATCH_ENGINE", "duckdb"),
             openalex_base_url=os.environ.get("STIWATCH_OPENALEX_BASE_URL") or "https://api.openalex.org",
             openalex_mailto=os.environ.get("STIWATCH_OPENALEX_MAILTO") or None,
             openalex_api_key=os.environ.get("STIWATCH_OPENALEX_API_KEY") or None,
@@ -461,6 +479,11 @@ class Settings:
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+    @property
+    def spark_warehouse_dir(self) -> Path:
+        """Spark's ``spark.sql.warehouse.dir`` under STIWATCH_ENGINE=spark: one Parquet folder per table."""
+        return self.data_dir / "spark" / "warehouse"
 
     def duckdb_config(self) -> dict[str, str]:
         """``duckdb.connect(config=...)`` options: the memory limit and threads of every DuckDB database."""
