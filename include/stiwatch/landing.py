@@ -263,7 +263,7 @@ def ingested_manifests(lake_dir: Path, source: str) -> list[dict[str, Any]]:
     return [m for m in manifests if not is_retracted(m)]
 
 
-def _full_deliveries(landing_dir: Path, lake_dir: Path, source: str) -> dict[str, date]:
+def full_deliveries(landing_dir: Path, lake_dir: Path, source: str) -> dict[str, date]:
     """Full deliveries a delta can apply to: ingested ones, and pending ones (a complete landing folder)."""
     fulls = {
         m["snapshot_id"]: date.fromisoformat(m["as_of"])
@@ -281,7 +281,7 @@ def resolve_base(lake_dir: Path, snapshot: Snapshot) -> str:
     ``_snapshot.json``, else applies to the newest full delivery at or before its own (as_of, id)."""
     if snapshot.kind == FULL:
         return snapshot.snapshot_id
-    fulls = _full_deliveries(snapshot.landing_dir, lake_dir, snapshot.source)
+    fulls = full_deliveries(snapshot.landing_dir, lake_dir, snapshot.source)
     where = snapshot.path / SNAPSHOT_META
     if snapshot.declared_base is not None:
         if snapshot.declared_base not in fulls:

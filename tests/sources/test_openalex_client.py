@@ -236,12 +236,34 @@ def test_incremental_pull_starts_at_the_newest_completed_pull(
                                          ("unfinished", "2024-06-01", False)]:  # fmt: skip
         (root / snapshot_id).mkdir(parents=True)
         (root / snapshot_id / landing.SNAPSHOT_META).write_text(json.dumps({"as_of": as_of}))
+        # A pull writes its state file first and _PULL_COMPLETE last (a folder with neither is a hand-landed
+        # snapshot, see the next test).
+        (root / snapshot_id / landing.PULL_STATE).write_text("{}")
         if complete:
             (root / snapshot_id / landing.PULL_COMPLETE).write_text("")
     assert client.latest_completed_pull(api_settings.landing_dir).snapshot_id == "newer"
 
     pull_incremental(api_settings, SNAPSHOT, FILTERS, max_pages=1, sleep=Sleeps())
     assert api.requests[0]["filter"] == FILTERS + ",from_updated_date:2024-03-01"
+
+
+def test_a_full_snapshot_landed_after_the_last_pull_is_what_the_next_delta_builds_on(
+    api: FakeOpenAlex, api_settings: Settings
+) -> None:
+    root = api_settings.landing_dir / "openalex"
+    pulled = root / "2026-05-01_api"
+    pulled.mkdir(parents=True)
+    (pulled / landing.SNAPSHOT_META).write_text(json.dumps({"as_of": "2026-05-01", "kind": "full"}))
+    (pulled / landing.PULL_STATE).write_text("{}")
+    (pulled / landing.PULL_COMPLETE).write_text("")
+    by_hand = root / "2026-05-20_s3"  # e.g. the monthly S3 snapshot, copied in by a data engineer
+    by_hand.mkdir()
+    (by_hand / landing.SNAPSHOT_META).write_text(json.dumps({"as_of": "2026-05-20"}))
+
+    pull_incremental(api_settings, "2026-05-29_api", FILTERS, max_pages=1, sleep=Sleeps())
+    assert api.requests[0]["filter"] == FILTERS + ",from_updated_date:2026-05-20"
+    state = json.loads((root / "2026-05-29_api" / landing.PULL_STATE).read_text())
+    assert state["base"] == "2026-05-20_s3"
 
 
 def test_first_pull_is_a_full_base_and_later_pulls_are_deltas_onto_it(

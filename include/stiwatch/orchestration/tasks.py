@@ -52,7 +52,7 @@ def finalize_snapshot(source: str, snapshot_id: str, results: list[dict[str, Any
 
 def pull_openalex(snapshot_id: str, full: bool = False) -> str:
     """Pull works into ``landing/openalex/<snapshot_id>``: a delta of the works updated since the newest
-    completed pull, or (first pull, or ``full``) every work matching the filter."""
+    completed pull or full delivery, or (first pull, or ``full``) every work matching the filter."""
     from stiwatch.sources.openalex.client import pull_incremental
 
     settings = Settings.from_env()

@@ -19,7 +19,8 @@ page ``{"meta", "results"}``), so the ingest reads API pulls and hand-saved page
 - Base and deltas: a pull without ``from_updated_date`` is a ``full`` delivery (a new base); one with it is a
   ``delta`` (``kind`` and ``base`` in ``_snapshot.json``, see the landing contract). ``pull_incremental``
   lands the first pull (or a forced ``full=True`` re-pull) as a full, later ones as deltas from the
-  ``as_of`` of the newest completed pull onto that pull's base.
+  ``as_of`` of the newest completed pull or full delivery (a full snapshot landed by hand counts) onto its
+  base.
 """
 
 from __future__ import annotations
@@ -326,13 +327,25 @@ def pull_incremental(
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Path:
-    """The scheduled pull: everything matching ``filters`` as a full delivery when there is no completed
-    pull yet (or ``full``); else a delta of the works updated since the newest completed pull's as-of,
-    onto that pull's base."""
-    last = None if full else latest_completed_pull(settings.landing_dir, exclude=snapshot_id)
-    if last is None:
+    """The scheduled pull: everything matching ``filters`` as a full delivery when there is nothing to build
+    on (or ``full``); else a delta of the works updated since the newest delivery to build on, onto its base.
+
+    What a delta builds on is the newest, by (as_of, id), of the completed pulls and the full deliveries of
+    any origin: a full snapshot landed by hand after the last pull starts a new base, so the next pull must
+    be a delta onto it, not onto the older pull's base (whose state would then replace it as current)."""
+    if full:
         return pull_works(settings, snapshot_id, filters, None, max_pages, session=session, sleep=sleep)
-    base = landing.resolve_base(settings.lake_dir, last)
+    candidates: list[tuple[date, str, str]] = [  # (as_of, snapshot id, its base)
+        (as_of, sid, sid)
+        for sid, as_of in landing.full_deliveries(settings.landing_dir, settings.lake_dir, SOURCE).items()
+        if sid != snapshot_id
+    ]
+    last = latest_completed_pull(settings.landing_dir, exclude=snapshot_id)
+    if last is not None:
+        candidates.append((last.as_of, last.snapshot_id, landing.resolve_base(settings.lake_dir, last)))
+    if not candidates:
+        return pull_works(settings, snapshot_id, filters, None, max_pages, session=session, sleep=sleep)
+    since, _, base = max(candidates)
     return pull_works(
-        settings, snapshot_id, filters, last.as_of, max_pages, base=base, session=session, sleep=sleep
+        settings, snapshot_id, filters, since, max_pages, base=base, session=session, sleep=sleep
     )
