@@ -27,8 +27,8 @@ _DOC = """
 
 Pages through `/works` with the scope filter (`STIWATCH_OPENALEX_FILTER`) and `from_updated_date` = the
 as-of date of the newest completed pull or full snapshot (also one landed by hand), 200 works per page,
-honouring `Retry-After` on 429/5xx. Needs
-`STIWATCH_OPENALEX_MAILTO` (polite pool) and optionally `STIWATCH_OPENALEX_API_KEY` in the environment.
+honouring `Retry-After` on 429/5xx. Needs `STIWATCH_OPENALEX_MAILTO` (polite pool) and optionally
+`STIWATCH_OPENALEX_API_KEY` in the environment.
 The pages land as snapshot `landing/openalex/<date>_api/`; `stiwatch_ingest_openalex` ingests it once the
 pull is complete. An interrupted pull resumes from its saved cursor on retry.
 
