@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from stiwatch import airflow_env
 from stiwatch.config import SOURCES, Settings
 from stiwatch.orchestration.dag_runner import RESULT_PREFIX
 from stiwatch.orchestration.failures import FAILURE_LOG_ENV, plain_error, read_failures
+from stiwatch.orchestration.setup import embedded_database_missing, setup
 from stiwatch.sources.registry import REFERENCE_SOURCES
 
 log = logging.getLogger(__name__)
@@ -94,7 +96,7 @@ def run_dags(
     for dag_id in dag_ids:
         run = runs.get(dag_id)
         if run is None:
-            failures.append(DagRunFailure(dag_id, [], [], ["Airflow stopped before this DAG ran"], log_path))
+            failures.append(DagRunFailure(dag_id, [], [], [_stopped_before(log_path)], log_path))
         elif run["state"] != "success":
             errors = _task_errors(recorded, dag_id)
             failures.append(
@@ -103,6 +105,17 @@ def run_dags(
         else:
             results.append(DagRunResult(dag_id, float(run["seconds"]), log_path))
     return results, failures
+
+
+# The last line of a Python traceback: "module.ErrorName: message" (sqlalchemy.exc.OperationalError: ...).
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b.*")
+
+
+def _stopped_before(log_path: Path) -> str:
+    """Why no DAG ran: the runner died before any result; its log's last exception line says why."""
+    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    last = next((line for line in reversed(lines) if _EXCEPTION_LINE.match(line)), None)
+    return "Airflow stopped before this DAG ran" + (f": {last.strip()}" if last else "")
 
 
 def _read_runs(log_path: Path) -> dict[str, dict]:
@@ -150,6 +163,9 @@ def refresh(settings: Settings, *, full_rebuild: bool = False) -> list[DagRunRes
     if full_rebuild:
         forget_build(settings)
     env = airflow_env.embedded_env()
+    if embedded_database_missing(env):
+        log.info("no Airflow metadata database in %s yet: running `stiwatch setup`", env["AIRFLOW_HOME"])
+        setup(settings)
     stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S")
     log_dir = Path(env["AIRFLOW_HOME"]) / "logs" / "stiwatch-refresh" / stamp
     # Every source is ingested whatever the others do, and the transform runs on what was published.

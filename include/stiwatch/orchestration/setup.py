@@ -5,7 +5,11 @@ Idempotent: ``airflow db migrate`` is a no-op on an up-to-date database and ``po
 
 from __future__ import annotations
 
+import configparser
+import os
+import sqlite3
 import subprocess
+from pathlib import Path
 
 from stiwatch import airflow_env
 from stiwatch.config import SOURCES, Settings
@@ -28,3 +32,25 @@ def setup(settings: Settings) -> None:
             raise RuntimeError(
                 f"`airflow {' '.join(args[:2])}` failed (AIRFLOW_HOME={env['AIRFLOW_HOME']}):\n{tail}"
             )
+
+
+def embedded_database_missing(env: dict[str, str]) -> bool:
+    """True when the metadata database is the embedded SQLite file and it was never migrated (a new
+    ``AIRFLOW_HOME``): ``stiwatch refresh`` then sets it up itself instead of failing in Airflow with "no such
+    table". A configured server database (PostgreSQL) is the operator's to migrate: never touched here.
+    Cheap (a stat and one SQLite query), unlike ``airflow db migrate`` (10-15 s), so it runs every refresh."""
+    home = Path(env["AIRFLOW_HOME"])
+    conn = env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+    if conn is None and (home / "airflow.cfg").exists():
+        config = configparser.ConfigParser(interpolation=None)
+        config.read(home / "airflow.cfg", encoding="utf-8")
+        conn = config.get("database", "sql_alchemy_conn", fallback=None)
+    if conn is None:
+        conn = f"sqlite:///{home / 'airflow.db'}"
+    if not conn.startswith("sqlite:///"):
+        return False
+    path = Path(os.path.expanduser(conn.removeprefix("sqlite:///")))
+    if not path.exists():
+        return True
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return db.execute("select 1 from sqlite_master where name = 'alembic_version'").fetchone() is None
