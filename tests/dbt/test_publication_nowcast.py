@@ -42,8 +42,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         return [Record(f"WOS:{prefix}{year}{i}", year, addresses) for i in range(n)]
 
     write_state(lake, "wos", "wos-a", "2024-03-01", wos("a", 2023, 1, [CN, DE]) + wos("a", 2024, 2, [CN, DE]))
-    write_state(lake, "wos", "wos-c", "2025-05-01",
-                wos("c", 2024, 8, [CN, DE]) + wos("c", 2025, 2, [CN, DE]) + wos("u", 2025, 1, [CN, US]))  # fmt: skip
+    later = wos("c", 2024, 8, [CN, DE]) + wos("c", 2025, 2, [CN, DE]) + wos("u", 2025, 1, [CN, US])
+    write_state(lake, "wos", "wos-c", "2025-05-01", later)
     write_state(lake, "openalex", "oa-1", "2025-06-01", [Record("W1", 2025, [CN, US], UPDATED)])
     run_dbt(settings, "build", "--target-path", str(root / "dbt_target"))
     return settings
