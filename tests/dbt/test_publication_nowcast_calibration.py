@@ -54,7 +54,6 @@ def test_nowcast_is_closer_to_the_final_count_and_the_bounds_cover_it() -> None:
             assert method == "default_curve"
             default_cases += 1
             default_covered += lower <= truth[pair] <= upper
-    print(cases, covered, default_cases, default_covered, nowcast_error, observed_error)
     assert cases >= 2 * len(SEEDS)
     assert nowcast_error < 0.5 * observed_error, (nowcast_error, observed_error)
     assert covered / cases >= 0.8, f"the final count is within the bounds in {covered}/{cases} cases"
