@@ -83,7 +83,18 @@ def _publication_rows() -> dict[str, list[dict[str, Any]]]:
         for group, share in (("AI & image processing", 0.5), ("Networking & telecommunications", 0.3),
                              ("Other / unmapped", 0.2))
     ]  # fmt: skip
+    # Expected final co-publications of the current WoS state's as-of year 2025 (as of March: lag 3): the
+    # three pairs drawn; a region row (measure publications) is not drawn on the co-publication figure.
+    nowcast = [
+        {**_current(WOS), **SETTINGS, "pub_year": 2025, "lag_months": 3, "measure": measure, "series": series,
+         "observed_count": observed, "nowcast_count": observed / 0.18, "nowcast_lower": observed / 0.18 - 50,
+         "nowcast_upper": observed / 0.18 + 50, "completion_share": 0.18, "nowcast_method": "default_curve"}
+        for measure, series, observed in (
+            *(("copublications", pair, 105 + 10 * i) for i, pair in enumerate(PAIRS)),
+            ("publications", "CN", 1105))
+    ]  # fmt: skip
     return {
+        "fct_publication_nowcast": nowcast,
         "fct_region_pair_output": pair_rows,
         "fct_region_output": region_rows,
         "fct_top_institutions": institutions,

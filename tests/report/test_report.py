@@ -85,6 +85,14 @@ def test_page_marks_non_final_years(settings: Settings) -> None:
     marks_2023 = [mark for mark in expected_marks(copatents) if "year: 2023;" in mark]
     assert any("expected: 123;" in mark for mark in marks_2023)  # 43 / 0.35
     assert "Diamonds on dashed bars are expected final counts" in page
+    # The co-publication figure: the three pair rows of fct_publication_nowcast (current WoS state, 2025).
+    copublications = figure_html(page, "copublications")
+    assert len(expected_marks(copublications)) == 3
+    assert all(
+        "year: 2025;" in mark and "method: default_curve" in mark for mark in expected_marks(copublications)
+    )
+    assert any("expected: 583;" in mark for mark in expected_marks(copublications))  # 105 / 0.18
+    assert "fct_publication_nowcast, method: default_curve" in page
 
 
 def test_a_release_without_completeness_flags_is_refused(settings: Settings) -> None:
@@ -158,6 +166,8 @@ def test_report_renders_in_chromium(settings: Settings, tmp_path: Path) -> None:
     assert "First release" in dom
     drawn_expected = [m for m in expected_marks(figure_html(dom, "copatents")) if re.search(r'd="M[^"]+"', m)]
     assert len(drawn_expected) == 4
+    drawn = [m for m in expected_marks(figure_html(dom, "copublications")) if re.search(r'd="M[^"]+"', m)]
+    assert len(drawn) == 3
     assert "Years marked by the warehouse's completeness flags." in dom
     snapshots = re.search(r'<table id="snapshots">.*?</table>', dom, flags=re.DOTALL).group(0)
     for snapshot_id in SNAPSHOT_IDS:

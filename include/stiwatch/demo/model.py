@@ -138,3 +138,21 @@ def make_paper(seed: int, source: str, index: int) -> Paper:
         c1_has_author_groups=rng.random() >= P_NO_AUTHOR_GROUPS,
         year_from_early_access=is_wos and rng.random() < P_EARLY_ACCESS_ONLY,
     )
+
+
+# Indexing lag of generated publication states (the publication nowcast's tests): the share of a year's
+# papers visible in a state as of month m (1-12) of that year, the curve of seed
+# publication_nowcast_default_curve; every paper is visible in any state of a later year. Drawn from a
+# stream of its own, so the papers themselves (and the demo snapshots) do not change.
+VISIBLE_BY_MONTH = (0.03, 0.10, 0.18, 0.26, 0.34, 0.42, 0.50, 0.58, 0.66, 0.74, 0.81, 0.88)
+
+
+def visible_from(seed: int, source: str, index: int) -> int:
+    """Months after its year's start (1-12; 13: the next year) from which paper ``index`` is in a state."""
+    draw = paper_rng(seed, f"{source}-indexed", index).random()
+    return next((m for m, share in enumerate(VISIBLE_BY_MONTH, 1) if draw < share), 13)
+
+
+def is_visible(paper: Paper, seed: int, source: str, as_of_year: int, as_of_month: int) -> bool:
+    """Whether a state as of that month holds the paper."""
+    return 12 * (as_of_year - paper.year) + as_of_month >= visible_from(seed, source, paper.index)

@@ -79,7 +79,39 @@ def region_pair_output(con: Any) -> FigureData:
             copublications as value, {{status}} as status
         from fct_region_pair_output where is_current_snapshot order by source, series, year
     """
-    return _yearly(con, "fct_region_pair_output", sql)
+    observed = _yearly(con, "fct_region_pair_output", sql)
+    return _with_expected(observed, publication_nowcast(con), PUBLICATION_NOWCAST_MART)
+
+
+PUBLICATION_NOWCAST_MART = "fct_publication_nowcast"
+
+
+def publication_nowcast(con: Any) -> pd.DataFrame | None:
+    """Expected final co-publications of the current states' as-of years (None: not in this release)."""
+    if not table_columns(con, PUBLICATION_NOWCAST_MART):
+        return None
+    sql = f"""
+        select source, {_publication_panel()} as panel, pub_year as year, series,
+            nowcast_count as value, 'expected' as status, 'expected' as kind,
+            nowcast_lower as lower, nowcast_upper as upper, nowcast_method as method,
+            observed_count as observed
+        from {PUBLICATION_NOWCAST_MART} where is_current_snapshot and measure = 'copublications'
+        order by source, series, year
+    """
+    return con.execute(sql).df()
+
+
+def _with_expected(observed: FigureData, expected: pd.DataFrame | None, mart: str) -> FigureData:
+    """The observed rows plus the nowcast rows as a layer of their own (kind = 'expected'), with a note."""
+    if observed.rows is None or expected is None or expected.empty:
+        return observed
+    methods = ", ".join(sorted(expected["method"].unique()))
+    note = (
+        f"Diamonds on dashed bars are expected final counts of the provisional years ({mart}, "
+        f"method: {methods}; the bar spans its bounds): estimates, not observations, never part of the lines."
+    )
+    rows = pd.concat([observed.rows.assign(kind="observed"), expected], ignore_index=True)
+    return FigureData(observed.mart, rows, observed.marking, note)
 
 
 def region_output(con: Any) -> FigureData:
@@ -101,16 +133,7 @@ def copatent_output(con: Any) -> FigureData:
         order by source, series, year
     """
     observed = _yearly(con, "fct_copatent_output", sql)
-    expected = copatent_nowcast(con)
-    if observed.rows is None or expected is None or expected.empty:
-        return observed
-    methods = ", ".join(sorted(expected["method"].unique()))
-    note = (
-        "Diamonds on dashed bars are expected final counts of the provisional years (fct_copatent_nowcast, "
-        f"method: {methods}; the bar spans its bounds): estimates, not observations, never part of the lines."
-    )
-    rows = pd.concat([observed.rows.assign(kind="observed"), expected], ignore_index=True)
-    return FigureData(observed.mart, rows, observed.marking, note)
+    return _with_expected(observed, copatent_nowcast(con), NOWCAST_MART)
 
 
 NOWCAST_MART = "fct_copatent_nowcast"
