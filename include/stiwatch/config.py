@@ -173,8 +173,8 @@ class Settings:
     )
     nowcast_z: float = setting(
         "STIWATCH_NOWCAST_Z",
-        "dbt var `nowcast_z`: the nowcast bounds of fct_copatent_nowcast are the nowcast +- this many "
-        "standard errors (1.645: a 90% interval)",
+        "dbt var `nowcast_z`: the nowcast bounds of fct_copatent_nowcast and fct_publication_nowcast are "
+        "the nowcast +- this many standard errors (1.645: a 90% interval)",
         1.645,
     )
     # Release changelog (stiwatch.publish.changes): which changes between two releases are "notable".
