@@ -108,9 +108,8 @@ def test_a_release_from_spark_output_equals_one_from_the_duckdb_file(
                 for kind in ("duckdb", "spark")
             ]
             for first, second in (files, files[::-1]):
-                (extra,) = con.execute(
-                    f"select count(*) from (from read_parquet('{first}') except all from read_parquet('{second}'))"
-                ).fetchone()
+                query = f"from read_parquet('{first}') except all from read_parquet('{second}')"
+                (extra,) = con.execute(f"select count(*) from ({query})").fetchone()
                 assert extra == 0, mart
 
 
@@ -164,9 +163,11 @@ def test_a_partitioned_table_folder_is_refused_naming_it(spark_settings: Setting
 def test_a_delta_table_is_refused_not_half_read(spark_settings: Settings) -> None:
     folder = spark_settings.spark_warehouse_dir / "stiwatch.db" / "dim_country"
     (folder / "_delta_log").mkdir()
-    with pytest.raises(WarehouseLayoutError, match=rf"{folder}: a Delta table"):
-        with open_warehouse(spark_settings):
-            pass
+    with (
+        pytest.raises(WarehouseLayoutError, match=rf"{folder}: a Delta table"),
+        open_warehouse(spark_settings),
+    ):
+        pass
 
 
 def test_a_table_folder_without_parquet_files_is_refused(spark_settings: Settings) -> None:
@@ -178,6 +179,5 @@ def test_a_table_folder_without_parquet_files_is_refused(spark_settings: Setting
 
 
 def test_the_duckdb_warehouse_is_attached_read_only(duckdb_settings: Settings) -> None:
-    with open_warehouse(duckdb_settings) as con:
-        with pytest.raises(duckdb.Error, match="read-only"):
-            con.execute("create table warehouse.main.t as select 1")
+    with open_warehouse(duckdb_settings) as con, pytest.raises(duckdb.Error, match="read-only"):
+        con.execute("create table warehouse.main.t as select 1")
