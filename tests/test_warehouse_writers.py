@@ -71,7 +71,8 @@ def test_every_attach_is_read_only() -> None:
                 segment = ast.get_source_segment(text, node) or ""
                 if segment.lstrip("f\"' ").lower().startswith("attach "):
                     attaches += 1
-                    if "read_only" not in segment.lower():
+                    # The in-memory catalog holding the views over Spark's Parquet output is no file.
+                    if "read_only" not in segment.lower() and ":memory:" not in segment:
                         offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {segment}")
-    assert attaches >= 2  # the quality step's and the publish's attach of the warehouse
+    assert attaches >= 2  # the reader's attach of the warehouse file and of its in-memory catalog
     assert offenders == []

@@ -23,6 +23,7 @@ from pathlib import Path
 from stiwatch.atomic_io import read_json, write_json_atomic
 from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
 from stiwatch.landing import is_retracted
+from stiwatch.warehouse_reader import warehouse
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ def deliveries(lake_dir: Path) -> dict[str, list[str]]:
 def plan_build(settings: Settings) -> BuildPlan:
     """Incremental when nothing but new deliveries changed since the last successful build."""
     record = record_path(settings)
-    if not settings.warehouse_path.exists():
+    if not warehouse(settings).built:
         return BuildPlan(True, "no warehouse yet")
     if not record.exists():
         return BuildPlan(True, f"no record of a previous build ({record})")

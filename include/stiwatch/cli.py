@@ -152,9 +152,10 @@ def _quality_gate(settings: Settings, run_id: str | None) -> None:
 
     from stiwatch.quality import raise_if_critical, validate
     from stiwatch.quality.results import build_dq_results
+    from stiwatch.warehouse_reader import warehouse
 
     result = validate(settings, run_id or f"cli-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
-    if settings.warehouse_path.exists():  # before the first dbt build only the lake was validated
+    if warehouse(settings).built:  # before the first dbt build only the lake was validated
         build_dq_results(settings)
     print(
         f"quality: {len(result.findings)} checks, {len(result.critical_failures)} critical failures, "
@@ -328,8 +329,8 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from stiwatch.publish import PublishError
     from stiwatch.quality.gate import QualityGateError
     from stiwatch.sources.openalex.client import OpenAlexPullError
-    from stiwatch.summary import WarehouseMissingError
     from stiwatch.warehouse_lock import WarehouseLockedError
+    from stiwatch.warehouse_reader import WarehouseMissingError
 
     return (
         DataError,

@@ -1,32 +1,38 @@
 """A short text summary of a refresh: the marts of the current serving release and where everything is.
 
 Reads the serving release (what BI sees), never the file dbt writes, so it cannot compete with dbt for
-the single DuckDB writer slot. Before the first publish it falls back to the warehouse, opened read-only.
+the single DuckDB writer slot. Before the first publish it falls back to the warehouse, read through
+stiwatch.warehouse_reader (either engine).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from stiwatch.config import Settings
+from stiwatch.warehouse_reader import open_warehouse, warehouse
 
 
-class WarehouseMissingError(FileNotFoundError):
-    """The warehouse has not been built yet."""
+@contextmanager
+def _marts(settings: Settings) -> Iterator[tuple[Any, str]]:
+    """A connection whose current database holds the marts, and a label saying which one it is."""
+    import duckdb
 
-
-def _database(settings: Settings) -> tuple[Path, str]:
     from stiwatch.publish import current_release
     from stiwatch.publish.layout import SERVING_FILE
 
     release = current_release(settings)
     if release is not None:
-        return release / SERVING_FILE, "serving release"
-    if settings.warehouse_path.exists():
-        return settings.warehouse_path, "warehouse (not yet published)"
-    raise WarehouseMissingError(
-        f"{settings.warehouse_path}: no warehouse yet; run `stiwatch refresh` (or `make run`) first"
-    )
+        path = release / SERVING_FILE
+        with duckdb.connect(str(path), read_only=True) as con:
+            yield con, f"serving release: {path}"
+        return
+    built = warehouse(settings)
+    built.require()
+    with open_warehouse(settings) as con:
+        yield con, f"warehouse (not yet published): {built.location}"
 
 
 def _latest_pairs(con, table: str, key: str, year: str, value: str, current: str) -> list[str]:
@@ -50,21 +56,19 @@ def _latest_pairs(con, table: str, key: str, year: str, value: str, current: str
 
 
 def summarize(settings: Settings) -> str:
-    import duckdb
-
     from stiwatch.publish import current_release
 
-    path, label = _database(settings)
-    with duckdb.connect(str(path), read_only=True) as con:
+    with _marts(settings) as (con, label):
         tables = [
             name
             for (name,) in con.execute(
                 """select table_name from information_schema.tables
-                   where table_schema = 'main' and regexp_matches(table_name, '^(fct|dim|dq)_')
+                   where table_catalog = current_database() and table_schema = current_schema()
+                     and regexp_matches(table_name, '^(fct|dim|dq)_')
                    order by table_name"""
             ).fetchall()
         ]
-        lines = [f"marts ({label}: {path}):"]
+        lines = [f"marts ({label}):"]
         for table in tables:
             (rows,) = con.execute(f'select count(*) from "{table}"').fetchone()
             lines.append(f"  {table:<32} {rows:>8,} rows")
@@ -113,7 +117,7 @@ def summarize(settings: Settings) -> str:
     reports = settings.reports_dir
     lines += [
         "",
-        f"warehouse:       {settings.warehouse_path}",
+        f"warehouse:       {warehouse(settings).location}",
         f"lake:            {settings.lake_dir}",
         f"serving release: {release or 'none yet'}",
         f"figures report:  {reports / 'figures' / 'index.html'}",

@@ -27,6 +27,7 @@ from stiwatch.publish.layout import (
 )
 from stiwatch.publish.release import build_release
 from stiwatch.publish.switch import point_current_at, prune_releases
+from stiwatch.warehouse_reader import warehouse
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +52,15 @@ def publish(settings: Settings, keep_releases: int | None = None) -> Path:
         # The release BI reads until the switch is the one this release is compared with.
         previous = current_release(settings)
         changelog = Changelog(release_id, previous, inputs, Thresholds.from_settings(settings))
-        built = build_release(settings.warehouse_path, building, changelog)
+        source = warehouse(settings)
+        built = build_release(source, building, changelog)
         write_json_atomic(built.changes, building / CHANGES_FILE)
         write_json_atomic(
             {
                 "release_id": release_id,
                 "built_at": built_at.isoformat(),
-                "warehouse": str(settings.warehouse_path),
+                "engine": source.engine,
+                "warehouse": str(source.location),
                 "snapshots": built.snapshots,
                 "settings": built.settings,
                 "dbt_invocation_ids": built.dbt_invocation_ids,

@@ -25,12 +25,12 @@ from stiwatch.publish.layout import (
     SNAPSHOT_COLUMNS,
     SNAPSHOT_MART,
 )
+from stiwatch.warehouse_reader import ALIAS, SCHEMA, Warehouse
 
 log = logging.getLogger(__name__)
 
 # What BI may read: facts, dimensions and data-quality tables (dq_results: the quality runs' findings).
 MART_PREFIXES = ("fct_", "dim_", "dq_")
-WAREHOUSE_ALIAS = "warehouse"
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -49,37 +49,39 @@ class BuiltRelease:
 
 
 def build_release(
-    warehouse_path: Path, release_dir: Path, changelog: Changelog | None = None
+    warehouse: Warehouse, release_dir: Path, changelog: Changelog | None = None
 ) -> BuiltRelease:
     """Write ``serving.duckdb`` and ``parquet/<mart>.parquet`` into the (new, empty) ``release_dir``;
     with ``changelog``, also ``fct_release_changes`` against the previous release (publish.changes)."""
     import duckdb
 
-    if not warehouse_path.exists():
-        raise PublishError(f"{warehouse_path}: no warehouse to publish; run the transform (dbt build) first")
+    if not warehouse.built:
+        raise PublishError(
+            f"{warehouse.location}: no warehouse to publish; run the transform (dbt build) first"
+        )
     serving_path = release_dir / SERVING_FILE
     parquet_dir = release_dir / PARQUET_DIR
     parquet_dir.mkdir(parents=True)
     started = time.monotonic()
     with duckdb.connect(str(serving_path)) as con:
-        con.execute(f"attach '{_sql_text(warehouse_path)}' as {WAREHOUSE_ALIAS} (read_only)")
-        marts = _list_marts(con, warehouse_path)
+        warehouse.attach(con)
+        marts = _list_marts(con, warehouse.location)
         row_counts = {}
         for mart in marts:
-            con.execute(f'create table main."{mart}" as select * from {WAREHOUSE_ALIAS}.main."{mart}"')
+            con.execute(f'create table main."{mart}" as select * from {ALIAS}.{SCHEMA}."{mart}"')
             parquet_path = parquet_dir / f"{mart}.parquet"
             con.execute(
                 f"copy main.\"{mart}\" to '{_sql_text(parquet_path)}' (format parquet, compression zstd)"
             )
             row_counts[mart] = _checked_row_count(con, mart, parquet_path)
             log.info("published %s: %d rows", mart, row_counts[mart])
-        con.execute(f"detach {WAREHOUSE_ALIAS}")
+        warehouse.detach(con)
         changes = None
         if changelog is not None:
             changes_parquet = parquet_dir / f"{CHANGES_MART}.parquet"
             changes = write_release_changes(con, changes_parquet, changelog)
             row_counts[CHANGES_MART] = changes["changes"]
-        snapshots = _snapshots(con, warehouse_path)
+        snapshots = _snapshots(con, warehouse.location)
         settings = _settings_values(con)
         invocations = _distinct_values(con, marts, "dbt_invocation_id")
         con.execute("checkpoint")
@@ -100,8 +102,8 @@ def _list_marts(con: Any, warehouse_path: Path) -> list[str]:
         name
         for (name,) in con.execute(
             "select table_name from information_schema.tables "
-            "where table_catalog = ? and table_schema = 'main' order by table_name",
-            [WAREHOUSE_ALIAS],
+            "where table_catalog = ? and table_schema = ? order by table_name",
+            [ALIAS, SCHEMA],
         ).fetchall()
         if name.startswith(MART_PREFIXES)
     ]
@@ -120,7 +122,7 @@ def _list_marts(con: Any, warehouse_path: Path) -> list[str]:
 
 def _checked_row_count(con: Any, mart: str, parquet_path: Path) -> int:
     """Rows of the mart, after checking that the warehouse, the serving table and the Parquet agree."""
-    (source_rows,) = con.execute(f'select count(*) from {WAREHOUSE_ALIAS}.main."{mart}"').fetchone()
+    (source_rows,) = con.execute(f'select count(*) from {ALIAS}.{SCHEMA}."{mart}"').fetchone()
     (serving_rows,) = con.execute(f'select count(*) from main."{mart}"').fetchone()
     (parquet_rows,) = con.execute("select count(*) from read_parquet(?)", [str(parquet_path)]).fetchone()
     if not source_rows == serving_rows == parquet_rows:

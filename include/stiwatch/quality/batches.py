@@ -18,6 +18,7 @@ from stiwatch import atomic_io
 from stiwatch.config import Settings
 from stiwatch.landing import is_retracted
 from stiwatch.sources.registry import COUNTED_SOURCES, SPECS
+from stiwatch.warehouse_reader import ALIAS, SCHEMA, warehouse
 
 log = logging.getLogger(__name__)
 
@@ -79,23 +80,16 @@ def build_validation_database(settings: Settings, database: Path) -> ValidationT
             view = lake_view_name("institutions", "matches")
             con.execute(f"create view {view} as select * from read_parquet('{_quoted(matches)}')")
             lake_views.append(view)
-        if settings.warehouse_path.exists():
-            con.execute(f"attach '{_quoted(settings.warehouse_path)}' as warehouse (read_only)")
-            names = [
-                row[0]
-                for row in con.execute(
-                    "select table_name from duckdb_tables() where database_name = 'warehouse'"
-                ).fetchall()
-            ]
-            for name in sorted(names):
+        built = warehouse(settings)
+        if built.built:
+            built.attach(con)
+            for name in built.tables():
                 if name.startswith(WAREHOUSE_PREFIXES) or name in REFERENCE_SEEDS:
-                    con.execute(f'create table "{name}" as select * from warehouse.main."{name}"')
+                    con.execute(f'create table "{name}" as select * from {ALIAS}.{SCHEMA}."{name}"')
                     copied.append(name)
-            con.execute("detach warehouse")
+            built.detach(con)
         else:
-            log.warning(
-                "no warehouse at %s: only the lake is validated (run dbt first)", settings.warehouse_path
-            )
+            log.warning("no warehouse at %s: only the lake is validated (run dbt first)", built.location)
     log.info(
         "validation database %s: %d lake views, %d warehouse tables", database, len(lake_views), len(copied)
     )
