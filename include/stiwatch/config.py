@@ -485,6 +485,17 @@ class Settings:
         """Spark's ``spark.sql.warehouse.dir`` under STIWATCH_ENGINE=spark: one Parquet folder per table."""
         return self.data_dir / "spark" / "warehouse"
 
+    @property
+    def spark_manifest_index(self) -> Path:
+        """The lake's manifests as one JSON-lines file, rewritten before each Spark build
+        (stiwatch.spark_manifests: Spark does not list files whose names start with ``_``)."""
+        return self.data_dir / "spark" / "lake_index" / "manifests.jsonl"
+
+    @property
+    def spark_metastore_dir(self) -> Path:
+        """Where the local Spark session keeps its catalog (Derby): the data root, not the working folder."""
+        return self.data_dir / "spark" / "metastore"
+
     def duckdb_config(self) -> dict[str, str]:
         """``duckdb.connect(config=...)`` options: the memory limit and threads of every DuckDB database."""
         return {"memory_limit": self.duckdb_memory_limit, "threads": str(self.duckdb_threads)}
@@ -500,6 +511,7 @@ class Settings:
             # The manifests dbt counts (macros/lake/lake_manifests.sql); reference data such as ROR is not.
             "counted_sources": list(SOURCES),
             "quality_results_dir": str(self.quality_results_dir),
+            "spark_manifest_index": str(self.spark_manifest_index),
             "first_year": self.first_year,
             "keep_snapshots": self.keep_snapshots,
             "cn_includes_hk_mo": self.cn_includes_hk_mo,

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 
 from stiwatch.config import DBT_PROJECT_DIR, Settings
 from stiwatch.dbt_child import LOCKED_EXIT
 from stiwatch.executables import venv_executable
+from stiwatch.spark_manifests import write_manifest_index
 from stiwatch.warehouse_lock import WarehouseLockedError
 
 # The wrapper every dbt process starts through (stiwatch.dbt_child; a console script of the package).
@@ -28,6 +30,29 @@ def duckdb_resources_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def engine_env(settings: Settings) -> dict[str, str]:
+    """The engine, as the variables profiles.yml reads: its target and, for Spark, where the tables and
+    the catalog live. Derby (the local catalog) writes its log into its home: the data root too."""
+    spark_home = shlex.quote(f"-Dderby.system.home={settings.spark_metastore_dir.parent}")
+    return {
+        "STIWATCH_ENGINE": settings.engine,
+        "STIWATCH_SPARK_WAREHOUSE": str(settings.spark_warehouse_dir),
+        "STIWATCH_SPARK_METASTORE": str(settings.spark_metastore_dir),
+        "PYSPARK_SUBMIT_ARGS": f"--driver-java-options {spark_home} pyspark-shell",
+    }
+
+
+def prepare_engine(settings: Settings) -> None:
+    """What a build needs on disk before dbt starts. Spark lists the lake and the quality results folder
+    before it reads them (macros/lake: a glob that matches nothing is an error there), so they must exist,
+    and it reads the manifests from the index stiwatch.spark_manifests writes."""
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    if settings.engine == "spark":
+        for folder in (settings.lake_dir, settings.quality_results_dir, settings.spark_warehouse_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        write_manifest_index(settings)
+
+
 def dbt_env(settings: Settings) -> dict[str, str]:
     """Environment for a dbt process: absolute warehouse path (Cosmos copies the project elsewhere), the
     DuckDB resources, and dbt's own state (target/, logs/) under the data root rather than in the project:
@@ -39,6 +64,7 @@ def dbt_env(settings: Settings) -> dict[str, str]:
         "DBT_LOG_PATH": str(settings.data_dir / "dbt" / "logs"),
         "STIWATCH_DATA_DIR": str(settings.data_dir),
         "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
+        **engine_env(settings),
         **duckdb_resources_env(settings),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DO_NOT_TRACK": "1",
@@ -62,7 +88,7 @@ def run_dbt(
     ``full_refresh`` adds ``--full-refresh`` (rebuild the incremental models from scratch). Another writer
     holding the warehouse past ``Settings.warehouse_lock_wait`` raises ``WarehouseLockedError``.
     """
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    prepare_engine(settings)
     command = [
         venv_executable(DBT_EXECUTABLE),
         *args,

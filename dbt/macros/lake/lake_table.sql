@@ -112,3 +112,38 @@
         ~ ' union all by name ' ~ stiwatch.empty_relation(columns) ~ '))'
     ) }}
 {% endmacro %}
+
+
+{#-
+    Spark: a glob that matches no file is an error (PATH_NOT_FOUND), so the files are listed first:
+    binaryFile over the lake folder (content is not read unless selected), filtered by the glob as a
+    regex. The folder must exist (stiwatch.dbt_runner creates the data folders before a Spark build).
+-#}
+{% macro spark__lake_has_files(pattern) %}
+    {%- set glob = pattern | replace("''", "'") -%}
+    {%- set lake_dir = var('lake_dir') | string -%}
+    {%- set folder = lake_dir if glob.startswith(lake_dir ~ '/') else glob.split('*')[0].rsplit('/', 1)[0] -%}
+    {%- set regex = '(^|:)' ~ (modules.re.escape(glob) | replace('\\*', '[^/]*')) ~ '$' -%}
+    {%- do run_query(
+        "create or replace temporary view stiwatch_lake_listing using binaryFile options (path "
+        ~ stiwatch.string_literal(folder) ~ ", recursiveFileLookup 'true')"
+    ) -%}
+    {%- set result = run_query(
+        "select count(*) from stiwatch_lake_listing where path rlike " ~ stiwatch.string_literal(regex)
+    ) -%}
+    {{ return(result.columns[0].values()[0] > 0) }}
+{% endmacro %}
+
+{% macro spark__read_lake_parquet(pattern, columns) %}
+    {#- spark.sql.parquet.mergeSchema (profiles.yml): parts written by different parser versions may differ. -#}
+    {%- set casts = [] -%}
+    {%- for name, data_type in columns -%}
+        {%- do casts.append('cast(' ~ name ~ ' as ' ~ data_type ~ ') as ' ~ name) -%}
+    {%- endfor -%}
+    {{ return('(select ' ~ casts | join(', ') ~ ' from parquet.`' ~ stiwatch.spark_path(pattern) ~ '`)') }}
+{% endmacro %}
+
+{% macro spark_path(pattern) %}
+    {#- A glob quoted for a SQL string literal (lake_path) as a Spark path identifier in backticks. -#}
+    {{ return(pattern | replace("''", "'") | replace('`', '``')) }}
+{% endmacro %}

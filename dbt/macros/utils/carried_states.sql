@@ -29,7 +29,7 @@
 {% macro _quoted_list(values) %}
     {%- set quoted = [] -%}
     {%- for value in values -%}
-        {%- do quoted.append("'" ~ (value | replace("'", "''")) ~ "'") -%}
+        {%- do quoted.append(stiwatch.string_literal(value)) -%}
     {%- endfor -%}
     {{ return(quoted | join(', ')) }}
 {% endmacro %}

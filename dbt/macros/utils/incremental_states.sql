@@ -8,6 +8,16 @@
     passes --full-refresh), so rows of a built state never go stale.
 -#}
 
+{% macro state_materialization() %}
+    {#- 'incremental' per state; a full table on Spark, whose Parquet tables take no DELETE (docs/SCALE.md). -#}
+    {{ return(adapter.dispatch('state_materialization', 'stiwatch')()) }}
+{% endmacro %}
+
+{% macro default__state_materialization() %}{{ return('incremental') }}{% endmacro %}
+
+{% macro spark__state_materialization() %}{{ return('table') }}{% endmacro %}
+
+
 {% macro state_key_columns() %}
     {%- set key = config.get('unique_key') -%}
     {{ return([key] if key is string else key) }}
@@ -32,13 +42,13 @@
     {%- if source_expr is none -%}
         {%- set ids = [] -%}
         {%- for row in built.rows -%}
-            {%- do ids.append("'" ~ (row[0] | replace("'", "''")) ~ "'") -%}
+            {%- do ids.append(stiwatch.string_literal(row[0])) -%}
         {%- endfor -%}
         {{ return(snapshot_expr ~ ' not in (' ~ ids | join(', ') ~ ')') }}
     {%- endif -%}
     {%- set by_source = {} -%}
     {%- for row in built.rows -%}
-        {%- do by_source.setdefault(row[0], []).append("'" ~ (row[1] | replace("'", "''")) ~ "'") -%}
+        {%- do by_source.setdefault(row[0], []).append(stiwatch.string_literal(row[1])) -%}
     {%- endfor -%}
     {%- set clauses = [] -%}
     {%- for source_name, ids in by_source.items() -%}
@@ -56,7 +66,8 @@
         models keyed by the delivery holding a version) that stg_lake__snapshots no longer keeps.
         source_name: the one source of a model keyed by [snapshot_id] or [edition_id] alone.
     -#}
-    {%- if not execute -%}
+    {#- A table rebuilt whole (Spark: state_materialization) computes the kept states only: nothing to delete. -#}
+    {%- if not execute or stiwatch.state_materialization() != 'incremental' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set key = stiwatch.state_key_columns() -%}

@@ -28,7 +28,7 @@
     {%- endif -%}
     {%- set quoted = [] -%}
     {%- for name in sources if name | trim -%}
-        {%- do quoted.append("'" ~ (name | trim | replace("'", "''")) ~ "'") -%}
+        {%- do quoted.append(stiwatch.string_literal(name | trim)) -%}
     {%- endfor -%}
     {%- if not quoted -%}
         {{ return('false') }}
@@ -39,7 +39,7 @@
 
 {% macro scope_version_literal() %}
     {#- Var scope_version as a quoted SQL literal (it selects rows of the scope seeds). -#}
-    {{ return("'" ~ (var('scope_version') | string | trim | replace("'", "''")) ~ "'") }}
+    {{ return(stiwatch.string_literal(var('scope_version') | string | trim)) }}
 {% endmacro %}
 
 
@@ -54,14 +54,11 @@
         is inlined as a scalar subquery (slow per row, irrelevant for a handful of fixture rows).
     -#}
     {%- set keywords = ref('scope_keywords') -%}
+    {%- set keyword_patterns -%}
+        {{ stiwatch.regex_replace_all(stiwatch.regex_escape('lower(trim(keyword))'), "'\\s+'", "'[\\\\s-]+'") }}
+    {%- endset -%}
     {%- set query -%}
-        select '(?i)\b(?:' || string_agg(
-            regexp_replace(
-                regexp_replace(lower(trim(keyword)), '([\\.^$|?*+()\[\]{}])', '\\\1', 'g'),
-                '\s+', '[\\s-]+', 'g'
-            ),
-            '|' order by keyword
-        ) || ')s?\b'
+        select '(?i)\b(?:' || {{ stiwatch.ordered_string_agg(keyword_patterns, "'|'", order_by='keyword') }} || ')s?\b'
         from {{ keywords }}
         where scope_version = {{ scope_version_literal() }}
     {%- endset -%}
@@ -73,16 +70,12 @@
     {%- endif -%}
     {#- Compiling without a build (dbt compile, docs generate on a fresh warehouse) finds no seed table
         yet: asked of the catalog itself, not dbt's relation cache, which could be stale mid-build. -#}
-    {%- set seed_exists -%}
-        select count(*) from information_schema.tables
-        where table_schema = '{{ keywords.schema }}' and table_name = '{{ keywords.identifier }}'
-    {%- endset -%}
-    {%- if run_query(seed_exists).columns[0].values()[0] == 0 -%}
+    {%- if not stiwatch.relation_exists(keywords) -%}
         {{ return("NULL") }}
     {%- endif -%}
     {%- set pattern = run_query(query).columns[0].values()[0] -%}
     {%- if pattern is none -%}
         {{ return("NULL") }}
     {%- endif -%}
-    {{ return("'" ~ (pattern | replace("'", "''")) ~ "'") }}
+    {{ return(stiwatch.string_literal(pattern)) }}
 {% endmacro %}

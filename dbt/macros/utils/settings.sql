@@ -57,8 +57,8 @@
     cast({{ stiwatch.int_var('first_year') }} as integer) as first_year,
     {{ stiwatch.bool_var('cn_includes_hk_mo') }} as cn_includes_hk_mo,
     {%- if 'patents' not in model.fqn %}
-    cast({{ stiwatch.scope_version_literal() }} as varchar) as scope_version,
-    cast('{{ stiwatch.scope_filter_setting() }}' as varchar) as scope_filter,
+    cast({{ stiwatch.scope_version_literal() }} as string) as scope_version,
+    cast('{{ stiwatch.scope_filter_setting() }}' as string) as scope_filter,
     {%- endif %}
     {{ dbt.current_timestamp() }} as built_at,
     '{{ invocation_id }}' as dbt_invocation_id

@@ -12,7 +12,7 @@
 
 {% macro sensitive_topics_version_literal() %}
     {#- Var sensitive_topics_version as a quoted SQL literal (it selects rows of the topic seeds). -#}
-    {{ return("'" ~ (var('sensitive_topics_version') | string | trim | replace("'", "''")) ~ "'") }}
+    {{ return(stiwatch.string_literal(var('sensitive_topics_version') | string | trim)) }}
 {% endmacro %}
 
 
@@ -28,21 +28,14 @@
     {%- if not execute -%}
         {{ return({}) }}
     {%- endif -%}
-    {%- set seed_exists -%}
-        select count(*) from information_schema.tables
-        where table_schema = '{{ terms.schema }}' and table_name = '{{ terms.identifier }}'
-    {%- endset -%}
-    {%- if run_query(seed_exists).columns[0].values()[0] == 0 -%}
+    {%- if not stiwatch.relation_exists(terms) -%}
         {{ return({}) }}
     {%- endif -%}
+    {%- set keyword_patterns -%}
+        {{ stiwatch.regex_replace_all(stiwatch.regex_escape('lower(trim(term))'), "'\\s+'", "'[\\\\s-]+'") }}
+    {%- endset -%}
     {%- set query -%}
-        select topic_id, '(?i)\b(?:' || string_agg(
-            regexp_replace(
-                regexp_replace(lower(trim(term)), '([\\.^$|?*+()\[\]{}])', '\\\1', 'g'),
-                '\s+', '[\\s-]+', 'g'
-            ),
-            '|' order by term
-        ) || ')s?\b' as pattern
+        select topic_id, '(?i)\b(?:' || {{ stiwatch.ordered_string_agg(keyword_patterns, "'|'", order_by='term') }} || ')s?\b' as pattern
         from {{ terms }}
         where topic_version = {{ stiwatch.sensitive_topics_version_literal() }} and scheme = 'keyword'
         group by topic_id
@@ -51,7 +44,7 @@
     {%- set rows = run_query(query) -%}
     {%- set patterns = {} -%}
     {%- for row in rows -%}
-        {%- do patterns.update({row[0]: "'" ~ (row[1] | replace("'", "''")) ~ "'"}) -%}
+        {%- do patterns.update({row[0]: stiwatch.string_literal(row[1])}) -%}
     {%- endfor -%}
     {{ return(patterns) }}
 {% endmacro %}

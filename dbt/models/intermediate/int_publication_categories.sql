@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
     post_hook="{{ delete_unkept_states() }}",

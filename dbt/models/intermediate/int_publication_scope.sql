@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
     post_hook="{{ delete_unkept_states(flag='feeds_kept_state') }}",
@@ -88,7 +88,7 @@ matched as (
         publications.snapshot_id,
         publications.record_id,
         category_hits.record_id is not null as matches_scope_category,
-        coalesce(regexp_matches(publications.searchable_text, {{ scope_keyword_regex() }}), false)
+        coalesce({{ regex_contains('publications.searchable_text', scope_keyword_regex()) }}, false)
             as matches_scope_keyword
     from publications
     left join category_hits

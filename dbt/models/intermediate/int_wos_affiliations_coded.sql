@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['snapshot_id'],
     post_hook="{{ delete_unkept_states(source_name='wos') }}",
@@ -63,13 +63,11 @@ hk_mo_names as (
 ),
 
 places as (
-    -- two unnests in one select list advance together: part i with its position i
     select
         snapshot_id,
         record_id,
         affiliation_seq,
-        unnest(place_parts) as place,
-        unnest(range(1, len(place_parts) + 1)) as place_seq
+        {{ positioned_elements('place_parts', 'place', 'place_seq') }}
     from affiliations
     where country_form is not null
 ),
@@ -79,7 +77,7 @@ hk_mo_places as (
         places.snapshot_id,
         places.record_id,
         places.affiliation_seq,
-        arg_min(hk_mo_names.country_code, places.place_seq) as country_code
+        min_by(hk_mo_names.country_code, places.place_seq) as country_code
     from places
     inner join hk_mo_names
         on {{ wos_country_key('places.place') }} = hk_mo_names.name_key

@@ -39,24 +39,24 @@ country_codes as (
 )
 
 select
-    cast(country_codes.country_code as varchar) as country_code,
+    cast(country_codes.country_code as string) as country_code,
     cast(
         case
             when country_codes.country_code = 'UNKNOWN' then 'Unknown or missing country'
             else coalesce(regions.country_name, wos_names.wos_country_name)
-        end as varchar
+        end as string
     ) as country_name,
     cast(
         case
             when country_codes.country_code = 'UNKNOWN' then 'UNKNOWN'
             else coalesce(regions.region, 'OTHER')
-        end as varchar
+        end as string
     ) as region,
-    cast(regions.subregion as varchar) as subregion,
+    cast(regions.subregion as string) as subregion,
     cast(coalesce(regions.is_hk_mo, false) as boolean) as is_hk_mo,
     cast(
         {{ region_of_country('country_codes.country_code', 'regions.region', 'regions.is_hk_mo') }}
-        as varchar
+        as string
     ) as effective_region,
     cast(coalesce(regions.subregion = 'EU27', false) as boolean) as is_eu27,
     cast(country_codes.country_code = 'GB' as boolean) as is_uk,

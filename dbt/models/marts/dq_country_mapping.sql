@@ -35,11 +35,11 @@ raw_value_counts as (
 )
 
 select
-    cast(raw_value_counts.source as varchar) as source,
-    cast(raw_value_counts.snapshot_id as varchar) as snapshot_id,
+    cast(raw_value_counts.source as string) as source,
+    cast(raw_value_counts.snapshot_id as string) as snapshot_id,
     cast(snapshots.snapshot_as_of as date) as snapshot_as_of,
     cast(snapshots.is_current as boolean) as is_current_snapshot,
-    cast(raw_value_counts.country_raw as varchar) as country_raw,
+    cast(raw_value_counts.country_raw as string) as country_raw,
     cast(raw_value_counts.affiliations as bigint) as affiliations,
     cast(raw_value_counts.records as bigint) as records,
     {{ mart_settings_columns() }}

@@ -49,8 +49,8 @@ year_counts as (
 )
 
 select
-    cast(year_counts.source as varchar) as source,
-    cast(year_counts.snapshot_id as varchar) as snapshot_id,
+    cast(year_counts.source as string) as source,
+    cast(year_counts.snapshot_id as string) as snapshot_id,
     cast(snapshots.snapshot_as_of as date) as snapshot_as_of,
     cast(snapshots.is_current as boolean) as is_current_snapshot,
     cast(year_counts.pub_year as integer) as pub_year,

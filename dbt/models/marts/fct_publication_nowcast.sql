@@ -165,21 +165,21 @@ with_spread as (
 )
 
 select
-    cast(source as varchar) as source,
-    cast(snapshot_id as varchar) as snapshot_id,
+    cast(source as string) as source,
+    cast(snapshot_id as string) as snapshot_id,
     cast(snapshot_as_of as date) as snapshot_as_of,
     cast(is_current_snapshot as boolean) as is_current_snapshot,
     cast(pub_year as integer) as pub_year,
     cast(lag_months as integer) as lag_months,
-    cast(measure as varchar) as measure,
-    cast(series as varchar) as series,
+    cast(measure as string) as measure,
+    cast(series as string) as series,
     cast(observed_count as bigint) as observed_count,
     cast(nowcast as double) as nowcast_count,
     cast(greatest(observed_count, nowcast - {{ float_var('nowcast_z') }} * nowcast_se) as double)
         as nowcast_lower,
     cast(nowcast + {{ float_var('nowcast_z') }} * nowcast_se as double) as nowcast_upper,
     cast(completion_share as double) as completion_share,
-    cast(nowcast_method as varchar) as nowcast_method,
+    cast(nowcast_method as string) as nowcast_method,
     cast(publications_in_year as bigint) as publications_in_year,
     cast({{ float_var('nowcast_z') }} as double) as nowcast_z,
     cast({{ int_var('publication_nowcast_complete_months') }} as integer) as complete_months,

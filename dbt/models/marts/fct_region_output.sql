@@ -72,12 +72,12 @@ with_history as (
 )
 
 select
-    cast(with_history.source as varchar) as source,
-    cast(with_history.snapshot_id as varchar) as snapshot_id,
+    cast(with_history.source as string) as source,
+    cast(with_history.snapshot_id as string) as snapshot_id,
     cast(with_history.snapshot_as_of as date) as snapshot_as_of,
     cast(with_history.is_current_snapshot as boolean) as is_current_snapshot,
     cast(with_history.pub_year as integer) as pub_year,
-    cast(with_history.region as varchar) as region,
+    cast(with_history.region as string) as region,
     cast(with_history.publications as bigint) as publications,
     cast(with_history.publications_fractional as double) as publications_fractional,
     case

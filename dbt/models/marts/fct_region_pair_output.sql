@@ -106,14 +106,14 @@ series as (
 )
 
 select
-    cast(series.source as varchar) as source,
-    cast(series.snapshot_id as varchar) as snapshot_id,
+    cast(series.source as string) as source,
+    cast(series.snapshot_id as string) as snapshot_id,
     cast(series.snapshot_as_of as date) as snapshot_as_of,
     cast(series.is_current_snapshot as boolean) as is_current_snapshot,
     cast(series.pub_year as integer) as pub_year,
-    cast(series.region_pair as varchar) as region_pair,
-    cast(series.region_a as varchar) as region_a,
-    cast(series.region_b as varchar) as region_b,
+    cast(series.region_pair as string) as region_pair,
+    cast(series.region_a as string) as region_a,
+    cast(series.region_b as string) as region_b,
     cast(series.copublications as bigint) as copublications,
     cast(series.trilateral_copublications as bigint) as trilateral_copublications,
     case

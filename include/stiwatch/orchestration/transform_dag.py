@@ -27,7 +27,7 @@ from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_SELECTION, SOURCES, Settings
-from stiwatch.dbt_runner import DBT_EXECUTABLE, REFRESH_BUILD_FLAGS, duckdb_resources_env
+from stiwatch.dbt_runner import DBT_EXECUTABLE, REFRESH_BUILD_FLAGS, duckdb_resources_env, engine_env
 from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
@@ -175,7 +175,7 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
         project_dir=DBT_PROJECT_DIR,
         profile_config=ProfileConfig(
             profile_name="stiwatch",
-            target_name="dev",
+            target_name=settings.engine,
             profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
         ),
         # Dies with the task process (Cosmos gives dbt a session of its own) and holds the writer lock.
@@ -189,6 +189,7 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
         env={
             "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
             "STIWATCH_DATA_DIR": str(settings.data_dir),
+            **engine_env(settings),
             **duckdb_resources_env(settings),
         },
         append_env=True,

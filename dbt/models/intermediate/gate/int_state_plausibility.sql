@@ -86,7 +86,7 @@ pairs as (
         source,
         snapshot_id,
         state_order,
-        cast(null as varchar) as reference_snapshot_id,
+        cast(null as string) as reference_snapshot_id,
         0 as reference_order,
         records,
         cast(null as bigint) as reference_records

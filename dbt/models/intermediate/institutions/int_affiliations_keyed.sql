@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
     post_hook="{{ delete_unkept_states() }}",
@@ -30,8 +30,8 @@ staged as (
         affiliation_seq,
         organisation,
         country_code as lake_country_code,
-        cast(null as varchar) as ror,
-        cast(null as varchar) as openalex_institution_id
+        cast(null as string) as ror,
+        cast(null as string) as openalex_institution_id
     from {{ ref('int_wos_affiliations_coded') }}
     where {{ unbuilt_states('snapshot_id', "'wos'") }}
     union all

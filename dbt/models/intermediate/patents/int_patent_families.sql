@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['edition_id'],
     post_hook="{{ delete_unkept_states(source_name='patstat') }}",
@@ -23,7 +23,7 @@ scope_codes as (
     select
         scheme,
         replace(code, ' ', '') as code,
-        ends_with(code, '/') or length(replace(code, ' ', '')) = 4 as is_prefix
+        {{ ends_with('code', "'/'") }} or length(replace(code, ' ', '')) = 4 as is_prefix
     from {{ ref('patstat_ai_scope_codes') }}
 ),
 
@@ -55,7 +55,7 @@ scoped_applications as (
             symbols.scheme = scope_codes.scheme
             and (
                 symbols.symbol = scope_codes.code
-                or (scope_codes.is_prefix and starts_with(symbols.symbol, scope_codes.code))
+                or (scope_codes.is_prefix and {{ starts_with('symbols.symbol', 'scope_codes.code') }})
             )
 ),
 

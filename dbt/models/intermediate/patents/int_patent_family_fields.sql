@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['edition_id'],
     post_hook="{{ delete_unkept_states(source_name='patstat') }}",
@@ -101,9 +101,9 @@ family_application_weights as (
         application_weights.field_id,
         application_weights.weight,
         application_weights.weight_source,
-        count(distinct application_weights.appln_id) over (
-            partition by applications.edition_id, applications.docdb_family_id
-        ) as n_applications_with_field
+        {{ count_distinct_over(
+            'application_weights.appln_id', 'applications.edition_id, applications.docdb_family_id'
+        ) }} as n_applications_with_field
     from applications
     inner join application_weights
         on

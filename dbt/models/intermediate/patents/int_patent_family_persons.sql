@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['edition_id'],
     post_hook="{{ delete_unkept_states(source_name='patstat') }}",
@@ -66,26 +66,46 @@ reported_links as (
     where coded_persons.reported_country_code != 'UNKNOWN'
 ),
 
+psn_country_votes as (
+    select
+        edition_id,
+        psn_id,
+        country_code,
+        count(*) as links
+    from reported_links
+    where psn_id is not null
+    group by edition_id, psn_id, country_code
+),
+
+-- ordered by the alias: Spark cannot order a QUALIFY window by an aggregate of a grouped query
 psn_countries as (
     select
         edition_id,
         psn_id,
         country_code
-    from reported_links
-    where psn_id is not null
-    group by edition_id, psn_id, country_code
-    qualify row_number() over (partition by edition_id, psn_id order by count(*) desc, country_code) = 1
+    from psn_country_votes
+    qualify row_number() over (partition by edition_id, psn_id order by links desc, country_code) = 1
 ),
 
+han_country_votes as (
+    select
+        edition_id,
+        han_id,
+        country_code,
+        count(*) as links
+    from reported_links
+    where han_id is not null
+    group by edition_id, han_id, country_code
+),
+
+-- ordered by the alias: Spark cannot order a QUALIFY window by an aggregate of a grouped query
 han_countries as (
     select
         edition_id,
         han_id,
         country_code
-    from reported_links
-    where han_id is not null
-    group by edition_id, han_id, country_code
-    qualify row_number() over (partition by edition_id, han_id order by count(*) desc, country_code) = 1
+    from han_country_votes
+    qualify row_number() over (partition by edition_id, han_id order by links desc, country_code) = 1
 ),
 
 family_links as (

@@ -141,12 +141,12 @@ select
                 when is_provisional and source = 'patstat'
                     then printf(
                         'provisional: filing year within the %d-year publication lag of an edition as of %s',
-                        {{ int_var('patstat_lag_years') }}, strftime(snapshot_as_of, '%Y-%m-%d')
+                        {{ int_var('patstat_lag_years') }}, cast(snapshot_as_of as string)
                     )
                 when is_provisional
                     then printf(
-                        'provisional: the snapshot''s as-of year (as of %s), still being indexed',
-                        strftime(snapshot_as_of, '%Y-%m-%d')
+                        {{ string_literal("provisional: the snapshot's as-of year (as of %s), still being indexed") }},
+                        cast(snapshot_as_of as string)
                     )
             end,
             case

@@ -40,7 +40,7 @@ from symbols
 inner join terms
     on
         symbols.scheme = terms.scheme
-        and starts_with(symbols.symbol, terms.code_prefix)
+        and {{ starts_with('symbols.symbol', 'terms.code_prefix') }}
 inner join {{ ref('int_patent_applications') }} as applications
     on
         symbols.edition_id = applications.edition_id

@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
     post_hook="{{ delete_unkept_states() }}",
@@ -63,10 +63,10 @@ copublication_texts as (
 -- A typed empty start, then one branch per topic with keywords (none before the seed exists).
 keyword_hits as (
     select
-        cast(null as varchar) as source,
-        cast(null as varchar) as snapshot_id,
-        cast(null as varchar) as record_id,
-        cast(null as varchar) as topic_id
+        cast(null as string) as source,
+        cast(null as string) as snapshot_id,
+        cast(null as string) as record_id,
+        cast(null as string) as topic_id
     where false
     {%- for topic_id, pattern in patterns.items() %}
         union all
@@ -74,9 +74,9 @@ keyword_hits as (
             source,
             snapshot_id,
             record_id,
-            '{{ topic_id | replace("'", "''") }}' as topic_id
+            {{ string_literal(topic_id) }} as topic_id
         from copublication_texts
-        where regexp_matches(searchable_text, {{ pattern }})
+        where {{ regex_contains('searchable_text', pattern) }}
     {%- endfor %}
 ),
 
@@ -145,7 +145,7 @@ select
     snapshot_id,
     record_id,
     topic_id,
-    string_agg(distinct matched_by, ', ' order by matched_by) as matched_by,
+    {{ ordered_string_agg('matched_by', "', '", distinct=true) }} as matched_by,
     {{ sensitive_topics_version_literal() }} as topic_version
 from hits
 group by source, snapshot_id, record_id, topic_id

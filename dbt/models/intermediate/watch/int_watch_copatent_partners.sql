@@ -59,7 +59,7 @@ entries as (
 select distinct
     'patstat' as source,
     copatents.edition_id as snapshot_id,
-    cast(copatents.docdb_family_id as varchar) as record_id,
+    cast(copatents.docdb_family_id as string) as record_id,
     copatents.filing_year as pub_year,
     entries.list_id,
     entries.entry_id,

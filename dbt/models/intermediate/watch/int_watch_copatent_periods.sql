@@ -73,14 +73,14 @@ listed as (
 sensitive as (
     select distinct
         edition_id,
-        cast(docdb_family_id as varchar) as record_id
+        cast(docdb_family_id as string) as record_id
     from {{ ref('int_patent_family_sensitive_topics') }}
 ),
 
 flagged as (
     select
         copatents.edition_id,
-        cast(copatents.docdb_family_id as varchar) as record_id,
+        cast(copatents.docdb_family_id as string) as record_id,
         copatents.docdb_family_id,
         copatents.filing_year,
         listed.record_id is not null as has_listed_partner,
@@ -89,17 +89,17 @@ flagged as (
     left join listed
         on
             copatents.edition_id = listed.snapshot_id
-            and cast(copatents.docdb_family_id as varchar) = listed.record_id
+            and cast(copatents.docdb_family_id as string) = listed.record_id
     left join sensitive
         on
             copatents.edition_id = sensitive.edition_id
-            and cast(copatents.docdb_family_id as varchar) = sensitive.record_id
+            and cast(copatents.docdb_family_id as string) = sensitive.record_id
 ),
 
 periods as (
     select
         *,
-        cast(filing_year as varchar) as period,
+        cast(filing_year as string) as period,
         filing_year as pub_year
     from flagged
     union all

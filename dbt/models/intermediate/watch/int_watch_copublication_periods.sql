@@ -52,7 +52,7 @@ periods as (
         snapshot_id,
         record_id,
         pub_year as record_year,
-        cast(pub_year as varchar) as period,
+        cast(pub_year as string) as period,
         pub_year,
         has_listed_partner,
         has_sensitive_topic

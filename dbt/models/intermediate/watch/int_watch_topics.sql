@@ -10,6 +10,6 @@ union all
 select
     'patstat' as source,
     edition_id as snapshot_id,
-    cast(docdb_family_id as varchar) as record_id,
+    cast(docdb_family_id as string) as record_id,
     topic_id
 from {{ ref('int_patent_family_sensitive_topics') }}

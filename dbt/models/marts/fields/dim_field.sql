@@ -26,10 +26,12 @@ mappings as (
 mapped_categories as (
     select
         field_group_id,
-        string_agg(category, '; ' order by category)
-        filter (where scheme = 'wos_category') as wos_categories,
-        string_agg(category_id || ' ' || category, '; ' order by category_id)
-        filter (where scheme = 'openalex_subfield') as openalex_subfields,
+        {{ ordered_string_agg("case when scheme = 'wos_category' then category end", "'; '") }} as wos_categories,
+        {{ ordered_string_agg(
+            "case when scheme = 'openalex_subfield' then category_id || ' ' || category end",
+            "'; '",
+            order_by='category_id',
+        ) }} as openalex_subfields,
         count(*) filter (where scheme = 'wos_category') as n_wos_categories,
         count(*) filter (where scheme = 'openalex_subfield') as n_openalex_subfields
     from mappings
@@ -37,17 +39,17 @@ mapped_categories as (
 )
 
 select
-    cast(field_groups.field_group_id as varchar) as field_group_id,
-    cast(field_groups.field_group as varchar) as field_group,
-    cast(field_groups.level as varchar) as level,
-    cast(field_groups.domain as varchar) as domain,
-    cast(field_groups.field as varchar) as field,
+    cast(field_groups.field_group_id as string) as field_group_id,
+    cast(field_groups.field_group as string) as field_group,
+    cast(field_groups.level as string) as level,
+    cast(field_groups.domain as string) as domain,
+    cast(field_groups.field as string) as field,
     cast(field_groups.sort_order as integer) as sort_order,
-    cast(mapped_categories.wos_categories as varchar) as wos_categories,
-    cast(mapped_categories.openalex_subfields as varchar) as openalex_subfields,
+    cast(mapped_categories.wos_categories as string) as wos_categories,
+    cast(mapped_categories.openalex_subfields as string) as openalex_subfields,
     cast(coalesce(mapped_categories.n_wos_categories, 0) as bigint) as n_wos_categories,
     cast(coalesce(mapped_categories.n_openalex_subfields, 0) as bigint) as n_openalex_subfields,
-    cast(field_groups.note as varchar) as note,
+    cast(field_groups.note as string) as note,
     {{ mart_settings_columns() }}
 from field_groups
 left join mapped_categories

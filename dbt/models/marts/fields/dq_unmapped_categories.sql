@@ -63,9 +63,9 @@ publications_without_category as (
     select
         counted_publications.source,
         counted_publications.snapshot_id,
-        cast(null as varchar) as scheme,
-        cast(null as varchar) as category_id,
-        cast(null as varchar) as category,
+        cast(null as string) as scheme,
+        cast(null as string) as category_id,
+        cast(null as string) as category,
         count(*) as records,
         count(*) as records_in_other_unmapped
     from counted_publications
@@ -95,13 +95,13 @@ snapshots as (
 )
 
 select
-    cast(reported.source as varchar) as source,
-    cast(reported.snapshot_id as varchar) as snapshot_id,
+    cast(reported.source as string) as source,
+    cast(reported.snapshot_id as string) as snapshot_id,
     cast(snapshots.snapshot_as_of as date) as snapshot_as_of,
     cast(snapshots.is_current as boolean) as is_current_snapshot,
-    cast(reported.scheme as varchar) as scheme,
-    cast(reported.category_id as varchar) as category_id,
-    cast(reported.category as varchar) as category,
+    cast(reported.scheme as string) as scheme,
+    cast(reported.category_id as string) as category_id,
+    cast(reported.category as string) as category,
     cast(reported.records as bigint) as records,
     cast(reported.records_in_other_unmapped as bigint) as records_in_other_unmapped,
     {{ mart_settings_columns() }}

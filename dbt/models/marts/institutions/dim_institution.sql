@@ -17,10 +17,10 @@ institutions as (
         min(institution_name) as institution_name,
         min(institution_country) as country_code,
         bool_or(is_resolved) as is_resolved,
-        string_agg(distinct resolution_method, ', ' order by resolution_method) as resolution_methods,
+        {{ ordered_string_agg('resolution_method', "', '", distinct=true) }} as resolution_methods,
         count(distinct concat(source, '|', coalesce(organisation, ''), '|', country_code)) as n_raw_strings,
         count(*) as n_affiliations,
-        string_agg(distinct source, ', ' order by source) as sources
+        {{ ordered_string_agg('source', "', '", distinct=true) }} as sources
     from affiliations
     group by institution_key
 ),
@@ -37,22 +37,22 @@ coded as (
 )
 
 select
-    cast(coded.institution_key as varchar) as institution_key,
-    cast(coded.institution_name as varchar) as institution_name,
-    cast(coded.normalised_country_code as varchar) as country_code,
+    cast(coded.institution_key as string) as institution_key,
+    cast(coded.institution_name as string) as institution_name,
+    cast(coded.normalised_country_code as string) as country_code,
     cast(
         {{ region_of_country('coded.normalised_country_code', 'regions.region', 'regions.is_hk_mo') }}
-        as varchar
+        as string
     ) as region,
     cast(coded.is_resolved as boolean) as is_resolved,
-    cast(case when coded.is_resolved then coded.institution_key end as varchar) as ror_id,
-    cast(coded.resolution_methods as varchar) as resolution_methods,
+    cast(case when coded.is_resolved then coded.institution_key end as string) as ror_id,
+    cast(coded.resolution_methods as string) as resolution_methods,
     cast(coded.n_raw_strings as bigint) as n_raw_strings,
     cast(coded.n_affiliations as bigint) as n_affiliations,
-    cast(coded.sources as varchar) as sources,
-    cast(coalesce(tops.top_ror_id, coded.institution_key) as varchar) as top_parent_key,
-    cast(coalesce(tops.top_name, coded.institution_name) as varchar) as top_parent_name,
-    cast(coalesce(tops.top_country, coded.normalised_country_code) as varchar) as top_parent_country,
+    cast(coded.sources as string) as sources,
+    cast(coalesce(tops.top_ror_id, coded.institution_key) as string) as top_parent_key,
+    cast(coalesce(tops.top_name, coded.institution_name) as string) as top_parent_name,
+    cast(coalesce(tops.top_country, coded.normalised_country_code) as string) as top_parent_country,
     cast(coalesce(tops.levels, 0) as integer) as top_parent_levels,
     {{ mart_settings_columns() }}
 from coded

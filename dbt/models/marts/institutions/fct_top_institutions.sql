@@ -19,7 +19,7 @@ copublication_periods as (
         source,
         snapshot_id,
         record_id,
-        cast(pub_year as varchar) as period,
+        cast(pub_year as string) as period,
         pub_year
     from copublications
     union all
@@ -155,26 +155,26 @@ snapshots as (
 )
 
 select
-    cast(ranked.source as varchar) as source,
-    cast(ranked.snapshot_id as varchar) as snapshot_id,
+    cast(ranked.source as string) as source,
+    cast(ranked.snapshot_id as string) as snapshot_id,
     cast(snapshots.snapshot_as_of as date) as snapshot_as_of,
     cast(snapshots.is_current as boolean) as is_current_snapshot,
-    cast(ranked.period as varchar) as period,
+    cast(ranked.period as string) as period,
     cast(ranked.pub_year as integer) as pub_year,
-    cast(ranked.side as varchar) as side,
-    cast(ranked.variant as varchar) as variant,
+    cast(ranked.side as string) as side,
+    cast(ranked.variant as string) as variant,
     cast(ranked.institution_rank as integer) as institution_rank,
-    cast(ranked.institution_key as varchar) as institution_key,
-    cast(ranked.institution_name as varchar) as institution_name,
-    cast(ranked.institution_country as varchar) as institution_country,
+    cast(ranked.institution_key as string) as institution_key,
+    cast(ranked.institution_name as string) as institution_name,
+    cast(ranked.institution_country as string) as institution_country,
     cast(ranked.copublications as bigint) as copublications,
     cast(pair_totals.pair_copublications as bigint) as pair_copublications,
     cast(ranked.copublications as double) / pair_totals.pair_copublications as share_of_pair,
-    cast(main_partners.partner_key as varchar) as main_partner_key,
-    cast(main_partners.partner_name as varchar) as main_partner_name,
-    cast(main_partners.partner_country as varchar) as main_partner_country,
+    cast(main_partners.partner_key as string) as main_partner_key,
+    cast(main_partners.partner_name as string) as main_partner_name,
+    cast(main_partners.partner_country as string) as main_partner_country,
     cast(main_partners.partner_copublications as bigint) as main_partner_copublications,
-    cast({{ institution_level() }} as varchar) as institution_level,
+    cast({{ institution_level() }} as string) as institution_level,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from ranked

@@ -44,7 +44,7 @@ periods as (
         years.snapshot_id,
         years.snapshot_as_of,
         years.is_current_snapshot,
-        cast(years.pub_year as varchar) as period,
+        cast(years.pub_year as string) as period,
         years.pub_year,
         coalesce(yearly.eu_cn_copublications, 0) as eu_cn_copublications,
         coalesce(yearly.with_uk_copublications, 0) as with_uk_copublications
@@ -73,11 +73,11 @@ periods as (
 )
 
 select
-    cast(periods.source as varchar) as source,
-    cast(periods.snapshot_id as varchar) as snapshot_id,
+    cast(periods.source as string) as source,
+    cast(periods.snapshot_id as string) as snapshot_id,
     cast(periods.snapshot_as_of as date) as snapshot_as_of,
     cast(periods.is_current_snapshot as boolean) as is_current_snapshot,
-    cast(periods.period as varchar) as period,
+    cast(periods.period as string) as period,
     cast(periods.pub_year as integer) as pub_year,
     cast(periods.eu_cn_copublications as bigint) as eu_cn_copublications,
     cast(periods.with_uk_copublications as bigint) as with_uk_copublications,

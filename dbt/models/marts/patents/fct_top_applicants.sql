@@ -62,7 +62,7 @@ ranked as (
         edition_id,
         side,
         applicant_name,
-        string_agg(distinct country_code, ' ' order by country_code) as country_codes,
+        {{ ordered_string_agg('country_code', "' '", distinct=true) }} as country_codes,
         count(distinct docdb_family_id) as copatent_families,
         count(distinct docdb_family_id) filter (where is_intra_group_family) as intra_group_families
     from sides

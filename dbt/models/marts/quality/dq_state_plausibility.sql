@@ -21,22 +21,22 @@ noted as (
 )
 
 select
-    cast(source as varchar) as source,
-    cast(snapshot_id as varchar) as snapshot_id,
+    cast(source as string) as source,
+    cast(snapshot_id as string) as snapshot_id,
     cast(snapshot_as_of as date) as snapshot_as_of,
-    cast(compared_with_snapshot_id as varchar) as compared_with_snapshot_id,
+    cast(compared_with_snapshot_id as string) as compared_with_snapshot_id,
     cast(records as bigint) as records,
     cast(compared_records as bigint) as compared_records,
     cast(record_drop_share as double) as record_drop_share,
-    cast(worst_region as varchar) as worst_region,
+    cast(worst_region as string) as worst_region,
     cast(worst_year as integer) as worst_year,
     cast(worst_reference_count as bigint) as worst_compared_count,
     cast(worst_candidate_count as bigint) as worst_count,
     cast(region_year_drop_share as double) as region_year_drop_share,
     cast(is_held as boolean) as is_held,
     cast(accepted_by is not null as boolean) as is_accepted,
-    cast(accepted_by as varchar) as accepted_by,
-    cast(accepted_at as timestamp with time zone) as accepted_at,
+    cast(accepted_by as string) as accepted_by,
+    cast(accepted_at as {{ timestamp_tz_type() }}) as accepted_at,
     cast(
         case
             when not (has_no_records or has_record_drop or has_region_year_drop)
@@ -51,14 +51,14 @@ select
                                 'it holds no records'
                                 || coalesce(
                                     ' (' || compared_with_snapshot_id || ' holds '
-                                    || cast(compared_records as varchar) || ')', ''
+                                    || cast(compared_records as string) || ')', ''
                                 )
                     end,
                     case
                         when has_record_drop and not has_no_records
                             then
-                                cast(records as varchar) || ' records against '
-                                || cast(compared_records as varchar) || ' in ' || compared_with_snapshot_id
+                                cast(records as string) || ' records against '
+                                || cast(compared_records as string) || ' in ' || compared_with_snapshot_id
                                 || ' ('
                                 || cast(round(100 * record_drop_share) as integer)
                                 || '% fewer, more than '
@@ -68,9 +68,9 @@ select
                     case
                         when has_region_year_drop and not has_no_records
                             then
-                                worst_region || ' ' || cast(worst_year as varchar) || ': '
-                                || cast(worst_candidate_count as varchar) || ' publications against '
-                                || cast(worst_reference_count as varchar)
+                                worst_region || ' ' || cast(worst_year as string) || ': '
+                                || cast(worst_candidate_count as string) || ' publications against '
+                                || cast(worst_reference_count as string)
                                 || ' in '
                                 || compared_with_snapshot_id
                                 || ' (' || cast(round(100 * region_year_drop_share) as integer)
@@ -89,7 +89,7 @@ select
                             || ' --why "..."'
                     else ''
                 end
-        end as varchar
+        end as string
     ) as gate_note,
     cast({{ float_var('gate_max_record_drop') }} as double) as gate_max_record_drop,
     cast({{ float_var('gate_max_region_year_drop') }} as double) as gate_max_region_year_drop,

@@ -21,7 +21,7 @@ current_snapshots as (
 flags as (
     select
         partners.entry_id,
-        string_agg(distinct partners.source, ', ' order by partners.source) as flagged_in_sources
+        {{ ordered_string_agg('partners.source', "', '", distinct=true) }} as flagged_in_sources
     from {{ ref('int_watch_partners') }} as partners
     inner join current_snapshots
         on
@@ -31,34 +31,34 @@ flags as (
 )
 
 select
-    cast(entries.entry_id as varchar) as entry_id,
-    cast(entries.list_id as varchar) as list_id,
-    cast(entries.list_version as varchar) as list_version,
+    cast(entries.entry_id as string) as entry_id,
+    cast(entries.list_id as string) as list_id,
+    cast(entries.list_version as string) as list_version,
     cast(entries.list_as_of as date) as list_as_of,
     cast(entries.is_current_version as boolean) as is_current_version,
-    cast(entries.source_file as varchar) as source_file,
-    cast(entries.source_format as varchar) as source_format,
+    cast(entries.source_file as string) as source_file,
+    cast(entries.source_format as string) as source_format,
     cast(entries.record_seq as integer) as record_seq,
-    cast(entries.name as varchar) as name,  -- noqa: RF04
-    cast(entries.aliases as varchar) as aliases,
-    cast(entries.country_code as varchar) as country_code,
-    cast(entries.given_ror_id as varchar) as given_ror_id,
-    cast(entries.category as varchar) as category,
+    cast(entries.name as string) as name,  -- noqa: RF04
+    cast(entries.aliases as string) as aliases,
+    cast(entries.country_code as string) as country_code,
+    cast(entries.given_ror_id as string) as given_ror_id,
+    cast(entries.category as string) as category,
     cast(entries.listed_on as date) as listed_on,
     cast(entries.delisted_on as date) as delisted_on,
-    cast(entries.source_url as varchar) as source_url,
-    cast(entries.notes as varchar) as notes,
+    cast(entries.source_url as string) as source_url,
+    cast(entries.notes as string) as notes,
     cast(entries.institution_key is not null as boolean) as is_resolved,
-    cast(entries.institution_key as varchar) as institution_key,
-    cast(entries.institution_name as varchar) as institution_name,
-    cast(entries.institution_country as varchar) as institution_country,
-    cast(entries.resolution_method as varchar) as resolution_method,
+    cast(entries.institution_key as string) as institution_key,
+    cast(entries.institution_name as string) as institution_name,
+    cast(entries.institution_country as string) as institution_country,
+    cast(entries.resolution_method as string) as resolution_method,
     cast(entries.resolution_score as double) as resolution_score,
-    cast(entries.matched_text as varchar) as matched_text,
+    cast(entries.matched_text as string) as matched_text,
     cast(entries.ror_in_registry as boolean) as ror_in_registry,
-    cast(entries.registry_id as varchar) as registry_id,
+    cast(entries.registry_id as string) as registry_id,
     cast(flags.flagged_in_sources is not null as boolean) as is_flagging,
-    cast(flags.flagged_in_sources as varchar) as flagged_in_sources,
+    cast(flags.flagged_in_sources as string) as flagged_in_sources,
     {{ build_stamp_columns() }}
 from entries
 left join flags

@@ -65,11 +65,13 @@ partner_summaries as (
         period,
         institution_key,
         count(*) as listed_partners,
-        string_agg(
-            concat(listed_institution_name, ' (', cast(shared_copublications as varchar), ')'),
-            '; ' order by partner_rank
-        ) filter (where partner_rank <= 3) as top_listed_partners,
-        string_agg(listed_institution_key, ' ' order by partner_rank) as listed_partner_keys
+        {{ ordered_string_agg(
+            "case when partner_rank <= 3 then concat(listed_institution_name, ' ('"
+            ~ ", cast(shared_copublications as string), ')') end",
+            "'; '",
+            order_by='partner_rank',
+        ) }} as top_listed_partners,
+        {{ ordered_string_agg('listed_institution_key', "' '", order_by='partner_rank') }} as listed_partner_keys
     from ranked_partners
     group by source, snapshot_id, period, institution_key
 ),
@@ -106,16 +108,16 @@ snapshots as (
 )
 
 select
-    cast(ranked.source as varchar) as source,
-    cast(ranked.snapshot_id as varchar) as snapshot_id,
+    cast(ranked.source as string) as source,
+    cast(ranked.snapshot_id as string) as snapshot_id,
     cast(snapshots.snapshot_as_of as date) as snapshot_as_of,
     cast(snapshots.is_current as boolean) as is_current_snapshot,
-    cast(ranked.period as varchar) as period,
+    cast(ranked.period as string) as period,
     cast(ranked.pub_year as integer) as pub_year,
     cast(ranked.risk_rank as integer) as risk_rank,
-    cast(ranked.institution_key as varchar) as institution_key,
-    cast(ranked.institution_name as varchar) as institution_name,
-    cast(ranked.institution_country as varchar) as institution_country,
+    cast(ranked.institution_key as string) as institution_key,
+    cast(ranked.institution_name as string) as institution_name,
+    cast(ranked.institution_country as string) as institution_country,
     cast(ranked.copublications_with_cn as bigint) as copublications_with_cn,
     cast(ranked.listed_copublications as bigint) as listed_copublications,
     cast(ranked.listed_copublications as double) / ranked.copublications_with_cn as listed_share,
@@ -125,11 +127,11 @@ select
     cast(ranked.listed_sensitive_copublications as double) / ranked.copublications_with_cn
         as listed_sensitive_share,
     cast(ranked.listed_partners as bigint) as listed_partners,
-    cast(ranked.top_listed_partners as varchar) as top_listed_partners,
-    cast(ranked.listed_partner_keys as varchar) as listed_partner_keys,
-    cast(case when ranked.source = 'patstat' then 'applicant' else {{ institution_level() }} end as varchar)
+    cast(ranked.top_listed_partners as string) as top_listed_partners,
+    cast(ranked.listed_partner_keys as string) as listed_partner_keys,
+    cast(case when ranked.source = 'patstat' then 'applicant' else {{ institution_level() }} end as string)
         as institution_level,
-    cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
+    cast({{ sensitive_topics_version_literal() }} as string) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from ranked

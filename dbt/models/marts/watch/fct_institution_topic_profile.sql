@@ -62,24 +62,24 @@ snapshots as (
 )
 
 select
-    cast(in_topic.source as varchar) as source,
-    cast(in_topic.snapshot_id as varchar) as snapshot_id,
+    cast(in_topic.source as string) as source,
+    cast(in_topic.snapshot_id as string) as snapshot_id,
     cast(snapshots.snapshot_as_of as date) as snapshot_as_of,
     cast(snapshots.is_current as boolean) as is_current_snapshot,
-    cast(in_topic.period as varchar) as period,
+    cast(in_topic.period as string) as period,
     cast(in_topic.pub_year as integer) as pub_year,
-    cast(in_topic.institution_key as varchar) as institution_key,
-    cast(in_topic.institution_name as varchar) as institution_name,
-    cast(in_topic.institution_country as varchar) as institution_country,
-    cast(in_topic.topic_id as varchar) as topic_id,
-    cast(topic_labels.label as varchar) as topic_label,
+    cast(in_topic.institution_key as string) as institution_key,
+    cast(in_topic.institution_name as string) as institution_name,
+    cast(in_topic.institution_country as string) as institution_country,
+    cast(in_topic.topic_id as string) as topic_id,
+    cast(topic_labels.label as string) as topic_label,
     cast(in_topic.topic_copublications as bigint) as topic_copublications,
     cast(totals.copublications_with_cn as bigint) as copublications_with_cn,
     cast(in_topic.topic_copublications as double) / totals.copublications_with_cn as topic_share,
     cast(in_topic.listed_topic_copublications as bigint) as listed_topic_copublications,
-    cast(case when in_topic.source = 'patstat' then 'applicant' else {{ institution_level() }} end as varchar)
+    cast(case when in_topic.source = 'patstat' then 'applicant' else {{ institution_level() }} end as string)
         as institution_level,
-    cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
+    cast({{ sensitive_topics_version_literal() }} as string) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from in_topic

@@ -89,8 +89,8 @@ counted as (
         count(distinct record_id) as copublications,
         min(record_year) as first_year_shared,
         max(record_year) as last_year_shared,
-        string_agg(distinct entry_id, ', ' order by entry_id) as entry_ids,
-        string_agg(distinct resolution_method, ', ' order by resolution_method) as match_methods
+        {{ ordered_string_agg('entry_id', "', '", distinct=true) }} as entry_ids,
+        {{ ordered_string_agg('resolution_method', "', '", distinct=true) }} as match_methods
     from shared
     group by
         source, snapshot_id, period, pub_year, institution_key, institution_name, institution_country,
@@ -108,29 +108,29 @@ snapshots as (
 )
 
 select
-    cast(counted.source as varchar) as source,
-    cast(counted.snapshot_id as varchar) as snapshot_id,
+    cast(counted.source as string) as source,
+    cast(counted.snapshot_id as string) as snapshot_id,
     cast(snapshots.snapshot_as_of as date) as snapshot_as_of,
     cast(snapshots.is_current as boolean) as is_current_snapshot,
-    cast(counted.period as varchar) as period,
+    cast(counted.period as string) as period,
     cast(counted.pub_year as integer) as pub_year,
-    cast(counted.institution_key as varchar) as institution_key,
-    cast(counted.institution_name as varchar) as institution_name,
-    cast(counted.institution_country as varchar) as institution_country,
-    cast(counted.list_id as varchar) as list_id,
-    cast(counted.listed_institution_key as varchar) as listed_institution_key,
-    cast(counted.listed_institution_name as varchar) as listed_institution_name,
-    cast(counted.listed_institution_country as varchar) as listed_institution_country,
-    cast(counted.topic_id as varchar) as topic_id,
-    cast(topic_labels.topic_label as varchar) as topic_label,
+    cast(counted.institution_key as string) as institution_key,
+    cast(counted.institution_name as string) as institution_name,
+    cast(counted.institution_country as string) as institution_country,
+    cast(counted.list_id as string) as list_id,
+    cast(counted.listed_institution_key as string) as listed_institution_key,
+    cast(counted.listed_institution_name as string) as listed_institution_name,
+    cast(counted.listed_institution_country as string) as listed_institution_country,
+    cast(counted.topic_id as string) as topic_id,
+    cast(topic_labels.topic_label as string) as topic_label,
     cast(counted.copublications as bigint) as copublications,
     cast(counted.first_year_shared as integer) as first_year_shared,
     cast(counted.last_year_shared as integer) as last_year_shared,
-    cast(counted.entry_ids as varchar) as entry_ids,
-    cast(counted.match_methods as varchar) as match_methods,
-    cast(case when counted.source = 'patstat' then 'applicant' else {{ institution_level() }} end as varchar)
+    cast(counted.entry_ids as string) as entry_ids,
+    cast(counted.match_methods as string) as match_methods,
+    cast(case when counted.source = 'patstat' then 'applicant' else {{ institution_level() }} end as string)
         as institution_level,
-    cast({{ sensitive_topics_version_literal() }} as varchar) as topic_version,
+    cast({{ sensitive_topics_version_literal() }} as string) as topic_version,
     {{ completeness_columns() }},
     {{ mart_settings_columns() }}
 from counted

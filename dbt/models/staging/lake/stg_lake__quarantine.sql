@@ -125,10 +125,10 @@ failures as (
         record_id,
         pub_year,
         'implausible_year' as rule,
-        'publication year ' || cast(pub_year as varchar) || ' outside '
-        || cast({{ int_var('quarantine_min_year') }} as varchar) || ' to '
+        'publication year ' || cast(pub_year as string) || ' outside '
+        || cast({{ int_var('quarantine_min_year') }} as string) || ' to '
         || cast(
-            extract(year from snapshot_as_of) + {{ int_var('quarantine_years_ahead') }} as varchar
+            extract(year from snapshot_as_of) + {{ int_var('quarantine_years_ahead') }} as string
         )
         || ' (as-of year + {{ int_var("quarantine_years_ahead") }})' as detail
     from published
@@ -156,7 +156,7 @@ failures as (
         record_id,
         pub_year,
         'conflicting_duplicate' as rule,
-        'id ' || record_id || ' occurs ' || cast(occurrences as varchar)
+        'id ' || record_id || ' occurs ' || cast(occurrences as string)
         || ' times in this delivery; this occurrence differs from the one counted' as detail
     from ranked
     where content_hash <> kept_content_hash

@@ -27,7 +27,7 @@ renamed as (
         ingested_at,
         records as snapshot_records,
         accepted_by,
-        cast(accepted_at as timestamp with time zone) as accepted_at,
+        cast(accepted_at as {{ timestamp_tz_type() }}) as accepted_at,
         coalesce(kind, 'full') as snapshot_kind,
         coalesce(base, snapshot_id) as base_snapshot_id,
         row_number() over (
