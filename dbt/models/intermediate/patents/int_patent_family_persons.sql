@@ -84,7 +84,7 @@ psn_countries as (
         psn_id,
         country_code
     from psn_country_votes
-    qualify row_number() over (partition by edition_id, psn_id order by links desc, country_code) = 1
+    qualify row_number() over (partition by edition_id, psn_id order by links desc, country_code asc) = 1
 ),
 
 han_country_votes as (
@@ -105,7 +105,7 @@ han_countries as (
         han_id,
         country_code
     from han_country_votes
-    qualify row_number() over (partition by edition_id, han_id order by links desc, country_code) = 1
+    qualify row_number() over (partition by edition_id, han_id order by links desc, country_code asc) = 1
 ),
 
 family_links as (

@@ -145,7 +145,9 @@ select
                     )
                 when is_provisional
                     then printf(
-                        {{ string_literal("provisional: the snapshot's as-of year (as of %s), still being indexed") }},
+                        {{ string_literal(
+                            "provisional: the snapshot's as-of year (as of %s), still being indexed"
+                        ) }},
                         cast(snapshot_as_of as string)
                     )
             end,

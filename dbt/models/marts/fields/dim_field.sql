@@ -26,7 +26,9 @@ mappings as (
 mapped_categories as (
     select
         field_group_id,
-        {{ ordered_string_agg("case when scheme = 'wos_category' then category end", "'; '") }} as wos_categories,
+        {{ ordered_string_agg(
+            "case when scheme = 'wos_category' then category end", "'; '"
+        ) }} as wos_categories,
         {{ ordered_string_agg(
             "case when scheme = 'openalex_subfield' then category_id || ' ' || category end",
             "'; '",

@@ -71,7 +71,9 @@ partner_summaries as (
             "'; '",
             order_by='partner_rank',
         ) }} as top_listed_partners,
-        {{ ordered_string_agg('listed_institution_key', "' '", order_by='partner_rank') }} as listed_partner_keys
+        {{ ordered_string_agg(
+            'listed_institution_key', "' '", order_by='partner_rank'
+        ) }} as listed_partner_keys
     from ranked_partners
     group by source, snapshot_id, period, institution_key
 ),
