@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import jinja2
 import yaml
 
 from stiwatch.config import DBT_PROJECT_DIR
@@ -34,12 +35,17 @@ PAIRS = ("CN-EU27/AC", "CN-US", "EU27/AC-US")
 
 
 def contract_columns() -> dict[str, list[tuple[str, str]]]:
-    """Mart name -> [(column, data_type)] from the dbt contracts (YAML anchors resolved by the loader)."""
+    """Mart name -> [(column, data_type)] from the dbt contracts (YAML anchors resolved by the loader),
+    with a type that depends on the engine rendered for DuckDB, as dbt renders it."""
     marts: dict[str, list[tuple[str, str]]] = {}
     for path in sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("_*__models.yml")):
         for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
-            marts[model["name"]] = [(c["name"], c["data_type"]) for c in model.get("columns", [])]
+            marts[model["name"]] = [(c["name"], _duckdb_type(c["data_type"])) for c in model.get("columns", [])]
     return marts
+
+
+def _duckdb_type(data_type: str) -> str:
+    return jinja2.Template(data_type).render(target={"type": "duckdb"})
 
 
 def _current(snapshot: dict[str, Any], current: bool = True) -> dict[str, Any]:

@@ -24,15 +24,16 @@ SOURCE_FILES = (
 )
 NOT_A_SOURCE = {"lake"}
 
-# Written apart from the code: the dbt-duckdb type each Arrow type of the lake reads as.
+# Written apart from the code: the dbt type each Arrow type of the lake reads as, on both engines
+# (`string` is DuckDB's alias of varchar; a list type differs, so the YAML picks it by target).
 DBT_TYPES = {
-    pa.string(): "varchar",
+    pa.string(): "string",
     pa.int32(): "integer",
     pa.int64(): "bigint",
     pa.float64(): "double",
     pa.bool_(): "boolean",
     pa.date32(): "date",
-    pa.list_(pa.string()): "varchar[]",
+    pa.list_(pa.string()): "{{ 'array<string>' if target.type == 'spark' else 'varchar[]' }}",
 }
 
 
