@@ -371,6 +371,18 @@ class Settings:
         shown="the CPUs this process may use",
         default_factory=usable_cpus,
     )
+    # Resources of the local Spark session dbt starts under STIWATCH_ENGINE=spark (profiles.yml, spark).
+    spark_cores: int = setting(
+        "STIWATCH_SPARK_CORES",
+        "cores of the local Spark session (`local[N]`) dbt starts under `STIWATCH_ENGINE=spark`",
+        shown="the CPUs this process may use",
+        default_factory=usable_cpus,
+    )
+    spark_driver_memory: str = setting(
+        "STIWATCH_SPARK_DRIVER_MEMORY",
+        "memory of that Spark session's driver (`spark.driver.memory`, Java units: `3g`, `512m`)",
+        "3g",
+    )
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -425,6 +437,8 @@ class Settings:
             duckdb_memory_limit=os.environ.get("STIWATCH_DUCKDB_MEMORY_LIMIT", "").strip()
             or DEFAULT_MEMORY_LIMIT,
             duckdb_threads=_env_int("STIWATCH_DUCKDB_THREADS", usable_cpus()),
+            spark_cores=_env_int("STIWATCH_SPARK_CORES", usable_cpus()),
+            spark_driver_memory=os.environ.get("STIWATCH_SPARK_DRIVER_MEMORY", "").strip() or "3g",
             warehouse_lock_wait=_env_float("STIWATCH_WAREHOUSE_LOCK_WAIT", 600.0),
             allowed_link_roots=tuple(
                 Path(p).expanduser().resolve()
@@ -462,6 +476,13 @@ class Settings:
             )
         if self.duckdb_threads < 1:
             raise ValueError(f"STIWATCH_DUCKDB_THREADS={self.duckdb_threads}: use at least 1 thread")
+        if self.spark_cores < 1:
+            raise ValueError(f"STIWATCH_SPARK_CORES={self.spark_cores}: use at least 1 core")
+        if not re.fullmatch(r"[1-9][0-9]*[kmgt]", self.spark_driver_memory):
+            raise ValueError(
+                f"STIWATCH_SPARK_DRIVER_MEMORY={self.spark_driver_memory!r} is not a Java memory size: "
+                "use a number and k, m, g or t, e.g. 3g or 512m"
+            )
 
     @property
     def landing_dir(self) -> Path:

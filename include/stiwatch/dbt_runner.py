@@ -38,6 +38,8 @@ def engine_env(settings: Settings) -> dict[str, str]:
         "STIWATCH_ENGINE": settings.engine,
         "STIWATCH_SPARK_WAREHOUSE": str(settings.spark_warehouse_dir),
         "STIWATCH_SPARK_METASTORE": str(settings.spark_metastore_dir),
+        "STIWATCH_SPARK_CORES": str(settings.spark_cores),
+        "STIWATCH_SPARK_DRIVER_MEMORY": settings.spark_driver_memory,
         "PYSPARK_SUBMIT_ARGS": f"--driver-java-options {spark_home} pyspark-shell",
     }
 

@@ -40,7 +40,8 @@ def contract_columns() -> dict[str, list[tuple[str, str]]]:
     marts: dict[str, list[tuple[str, str]]] = {}
     for path in sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("_*__models.yml")):
         for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
-            marts[model["name"]] = [(c["name"], _duckdb_type(c["data_type"])) for c in model.get("columns", [])]
+            columns = model.get("columns", [])
+            marts[model["name"]] = [(c["name"], _duckdb_type(c["data_type"])) for c in columns]
     return marts
 
 

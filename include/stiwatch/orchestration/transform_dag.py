@@ -27,7 +27,13 @@ from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
 
 from stiwatch.config import DBT_PROJECT_DIR, DQ_RESULTS_SELECTION, SOURCES, Settings
-from stiwatch.dbt_runner import DBT_EXECUTABLE, REFRESH_BUILD_FLAGS, duckdb_resources_env, engine_env
+from stiwatch.dbt_runner import (
+    DBT_EXECUTABLE,
+    REFRESH_BUILD_FLAGS,
+    duckdb_resources_env,
+    engine_env,
+    prepare_engine,
+)
 from stiwatch.executables import venv_executable
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
@@ -194,6 +200,9 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
         },
         append_env=True,
         vars=settings.dbt_vars(),
+        # As run_dbt: the folders and, for Spark, the lake's manifest index, written just before dbt reads
+        # the lake (on whichever worker runs the task: nothing is left from an earlier task).
+        pre_execute=lambda context: prepare_engine(settings),
         pool=WAREHOUSE_POOL,
         # Not retried: a failing dbt test or model is a data or code problem that fails the same way again
         # (records failing a record-level rule are quarantined, not failed: stg_lake__quarantine), and a
