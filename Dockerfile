@@ -1,4 +1,4 @@
-# The stiwatch image: Airflow 3.3 + dbt-duckdb + the stiwatch package, from the same pins as `make`.
+# The stiwatch image: Airflow 3.3 + dbt-duckdb and dbt-spark + the stiwatch package, from the make pins.
 #
 # Why python:3.11-slim and not apache/airflow:3.3.2-python3.11: requirements.lock is the one pin set that
 # `make test` and CI exercise; installing it on top of the official image would mix it with that image's
@@ -26,6 +26,11 @@ ENV PYTHONUNBUFFERED=1 \
 RUN useradd --uid "${STIWATCH_UID}" --gid 0 --home-dir /opt/airflow --create-home --shell /bin/bash stiwatch
 
 WORKDIR /opt/stiwatch/app
+
+# A Java runtime for STIWATCH_ENGINE=spark (pyspark's local session, docs/SCALE.md); unused under duckdb.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+    && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, in their own layer: code changes do not reinstall them.
 # --only-binary: dbt-core-experimental-parser has a wheel only for the pinned 2.0.0a4 (see STACK.md).

@@ -69,7 +69,7 @@ concordance_weights as (
         ipc_fields.edition_id,
         ipc_fields.appln_id,
         ipc_fields.field_id,
-        1.0 / count(*) over (partition by ipc_fields.edition_id, ipc_fields.appln_id) as weight
+        cast(1 as double) / count(*) over (partition by ipc_fields.edition_id, ipc_fields.appln_id) as weight
     from ipc_fields
     anti join applications_with_tls230 as with_tls230
         on ipc_fields.edition_id = with_tls230.edition_id and ipc_fields.appln_id = with_tls230.appln_id
