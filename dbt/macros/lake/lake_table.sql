@@ -135,12 +135,19 @@
 {% endmacro %}
 
 {% macro spark__read_lake_parquet(pattern, columns) %}
-    {#- spark.sql.parquet.mergeSchema (profiles.yml): parts written by different parser versions may differ. -#}
+    {#-
+        spark.sql.parquet.mergeSchema (profiles.yml): parts written by different parser versions may differ.
+        A declared column that no part has yet reads as NULL (as the typed union on DuckDB): the columns
+        present are looked up in the parts' footers first.
+    -#}
+    {%- set relation = 'parquet.`' ~ stiwatch.spark_path(pattern) ~ '`' -%}
+    {%- set present = get_columns_in_query('select * from ' ~ relation) | map('lower') | list -%}
     {%- set casts = [] -%}
     {%- for name, data_type in columns -%}
-        {%- do casts.append('cast(' ~ name ~ ' as ' ~ data_type ~ ') as ' ~ name) -%}
+        {%- set value = name if name | lower in present else 'null' -%}
+        {%- do casts.append('cast(' ~ value ~ ' as ' ~ data_type ~ ') as ' ~ name) -%}
     {%- endfor -%}
-    {{ return('(select ' ~ casts | join(', ') ~ ' from parquet.`' ~ stiwatch.spark_path(pattern) ~ '`)') }}
+    {{ return('(select ' ~ casts | join(', ') ~ ' from ' ~ relation ~ ')') }}
 {% endmacro %}
 
 {% macro spark_path(pattern) %}
