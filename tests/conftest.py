@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from machine_tools import skip_or_fail
 from stiwatch.config import Settings
 
 SHARED_DATA = Path(
@@ -21,10 +22,7 @@ SHARED_DATA = Path(
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        reason = f"real test files not found at {SHARED_DATA} (clone the project beside ../shared)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but {reason}")
-        pytest.skip(reason)
+        skip_or_fail(f"real test files not found at {SHARED_DATA} (clone the project beside ../shared)")
     return SHARED_DATA
 
 

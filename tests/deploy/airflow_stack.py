@@ -27,6 +27,7 @@ import psycopg2
 import pytest
 from cryptography.fernet import Fernet
 
+from machine_tools import skip_or_fail
 from stiwatch import airflow_env, demo
 from stiwatch.config import PROJECT_ROOT
 
@@ -40,13 +41,6 @@ BIN = Path(sys.executable).parent
 # How long the ingest runs and the transform run may take: about 3 min on a quiet machine, 6-8 min when
 # other jobs load the 2 cores (load average 15: dbt build and quality check take minutes each).
 RUNS_TIMEOUT_S = 720
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip on a developer machine; fail in CI, where .ci/run provides every service."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
 
 
 def ensure_service(answers: Callable[[], bool], start_script: Path, what: str) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import pytest
 import yaml
 from cryptography.fernet import Fernet
 
+from machine_tools import required_command
 from stiwatch.config import PROJECT_ROOT
 
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
@@ -52,13 +52,10 @@ CREDENTIALS_IN_URL = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
 
 
 def _compose_binary() -> str:
-    found = shutil.which("docker-compose")
-    if found is None:
-        reason = "docker-compose not installed (Debian package docker-compose; .ci/run installs it)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but {reason}")
-        pytest.skip(reason)
-    return found
+    return required_command(
+        "docker-compose",
+        missing="docker-compose not installed (Debian package docker-compose; .ci/run installs it)",
+    )
 
 
 def _render(env_file: Path, *profiles: str) -> dict[str, Any]:

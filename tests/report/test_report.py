@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from machine_tools import required_command
 from stiwatch.config import Settings
 from stiwatch.publish import publish
 from stiwatch.report import build_report
@@ -127,13 +126,12 @@ def test_a_folder_that_is_no_release_is_refused(settings: Settings, tmp_path: Pa
 
 
 def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if found := shutil.which(name):
-            return found
-    reason = "headless Chromium not installed (Debian: apt-get install chromium)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
+    return required_command(
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        missing="headless Chromium not installed (Debian: apt-get install chromium)",
+    )
 
 
 def run_chromium(tmp_path: Path, *args: str) -> str:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
+
+from machine_tools import required_command
 
 
 @pytest.fixture(scope="session")
 def java() -> str:
-    found = shutil.which("java")
-    if found is None:
-        reason = "no java on PATH (Debian: apt-get install openjdk-17-jre-headless)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but {reason}")
-        pytest.skip(reason)
-    return found
+    return required_command(
+        "java", missing="no java on PATH (Debian: apt-get install openjdk-17-jre-headless)"
+    )
