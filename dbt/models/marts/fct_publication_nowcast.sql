@@ -155,12 +155,7 @@ provisional as (
 with_spread as (
     select
         *,
-        -- Binomial variance of the share still to come (one record added so that a zero count still gets
-        -- an upper bound above zero) plus the curve's own variance.
-        sqrt(
-            (observed_count + 1) * (1 - completion_share) / power(completion_share, 2)
-            + power(nowcast, 2) * curve_relative_variance
-        ) as nowcast_se
+        {{ nowcast_standard_error('observed_count') }} as nowcast_se
     from provisional
 )
 
@@ -175,9 +170,7 @@ select
     cast(series as string) as series,
     cast(observed_count as bigint) as observed_count,
     cast(nowcast as double) as nowcast_count,
-    cast(greatest(observed_count, nowcast - {{ float_var('nowcast_z') }} * nowcast_se) as double)
-        as nowcast_lower,
-    cast(nowcast + {{ float_var('nowcast_z') }} * nowcast_se as double) as nowcast_upper,
+    {{ nowcast_bounds('observed_count') }},
     cast(completion_share as double) as completion_share,
     cast(nowcast_method as string) as nowcast_method,
     cast(publications_in_year as bigint) as publications_in_year,

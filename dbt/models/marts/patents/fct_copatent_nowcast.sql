@@ -126,12 +126,7 @@ provisional as (
 with_spread as (
     select
         *,
-        -- Binomial variance of the share still to come (one family added so that a zero count still gets
-        -- an upper bound above zero) plus the curve's own variance.
-        sqrt(
-            (copatent_families + 1) * (1 - completion_share) / power(completion_share, 2)
-            + power(nowcast, 2) * curve_relative_variance
-        ) as nowcast_se
+        {{ nowcast_standard_error('copatent_families') }} as nowcast_se
     from provisional
 )
 
@@ -146,9 +141,7 @@ select
     basis,
     copatent_families as observed_copatent_families,
     cast(nowcast as double) as nowcast_copatent_families,
-    cast(greatest(copatent_families, nowcast - {{ float_var('nowcast_z') }} * nowcast_se) as double)
-        as nowcast_lower,
-    cast(nowcast + {{ float_var('nowcast_z') }} * nowcast_se as double) as nowcast_upper,
+    {{ nowcast_bounds('copatent_families') }},
     cast(completion_share as double) as completion_share,
     nowcast_method,
     families_in_year,
