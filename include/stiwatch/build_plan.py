@@ -23,6 +23,7 @@ from pathlib import Path
 from stiwatch.atomic_io import read_json, write_json_atomic
 from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
 from stiwatch.landing import is_retracted
+from stiwatch.layout import LAKE_MANIFESTS_GLOB
 from stiwatch.warehouse_reader import warehouse
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def deliveries(lake_dir: Path) -> dict[str, list[str]]:
     ``--force`` (a correction under the same id) changes it, so its states are rebuilt, never kept stale.
     """
     keyed: dict[str, list[tuple[str, bool, str, str]]] = {}
-    for manifest_path in lake_dir.glob("*/snapshot=*/_manifest.json"):
+    for manifest_path in lake_dir.glob(LAKE_MANIFESTS_GLOB):
         source = manifest_path.parent.parent.name
         if source not in SOURCES:  # reference data (ROR): dbt leaves it out too (lake_manifests.sql)
             continue

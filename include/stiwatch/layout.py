@@ -12,6 +12,9 @@ from pathlib import Path
 # Optional metadata of a landed snapshot (as_of, kind, base, description), in landing/<source>/<id>/.
 SNAPSHOT_META = "_snapshot.json"
 
+# Every published snapshot's manifest, relative to the lake folder (reference data such as ror/ included).
+LAKE_MANIFESTS_GLOB = "*/snapshot=*/_manifest.json"
+
 
 def snapshot_dir(lake_dir: Path, source: str, snapshot_id: str) -> Path:
     return lake_dir / source / f"snapshot={snapshot_id}"

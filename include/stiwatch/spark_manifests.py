@@ -12,23 +12,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stiwatch.atomic_io import atomic_path
+from stiwatch.atomic_io import atomic_path, read_json
 from stiwatch.config import Settings
-
-MANIFEST_GLOB = "*/snapshot=*/_manifest.json"
+from stiwatch.layout import LAKE_MANIFESTS_GLOB
 
 
 def write_manifest_index(settings: Settings) -> Path:
     """Copy every manifest of the lake into ``settings.spark_manifest_index``; return its path."""
     target = settings.spark_manifest_index
     with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as out:
-        for manifest in sorted(settings.lake_dir.glob(MANIFEST_GLOB)):
-            try:
-                document = json.loads(manifest.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as error:
-                raise ValueError(
-                    f"{manifest}: not a readable manifest ({error}); restore it from the snapshot's "
-                    "ingest, or retract the snapshot"
-                ) from error
-            out.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
+        for manifest in sorted(settings.lake_dir.glob(LAKE_MANIFESTS_GLOB)):
+            line = json.dumps(read_json(manifest), ensure_ascii=False, separators=(",", ":"))
+            out.write(line + "\n")
     return target
