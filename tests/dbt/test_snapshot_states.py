@@ -367,3 +367,17 @@ def test_a_full_precedes_a_delta_of_the_same_day_whatever_the_ids(tmp_path: Path
     )
     order = [entry.split("@")[0] for entry in build_plan.deliveries(lake)["openalex"]]
     assert order == ["2026-11-29_api_full", "2026-11-29_api"]
+
+
+@pytest.mark.slow
+def test_carried_sensitive_topics_match_a_full_rebuild(carried: tuple[Settings, Settings]) -> None:
+    # Every fixture work's primary topic is subfield 1702, a term of the artificial_intelligence topic
+    # (seed sensitive_topic_terms): each EU27/AC-CN co-publication of a state has that row. In oa-delta2:
+    # W1 (the base's CN+DE) and W2 (oa-delta1's CN+DE) copied from oa-delta1, W7 (CN+DE) computed; W6 is
+    # CN+US there.
+    sql = """select record_id, topic_id, matched_by from int_publication_sensitive_topics
+             where snapshot_id = 'oa-delta2' order by record_id"""
+    incremental, rebuilt = carried
+    expected = [(w, "artificial_intelligence", "category") for w in ("W1", "W2", "W7")]
+    assert rows(incremental, sql) == expected
+    assert rows(rebuilt, sql) == expected

@@ -10,7 +10,9 @@
 -- matching rules, macro sensitive_topic_regexes), `category` (a WoS category, or the OpenAlex primary
 -- topic / its subfield, as in the scope), or both. Only co-publications are matched: the watch list
 -- counts nothing else, and the texts of the version the state holds are read (int_publications.
--- version_snapshot_id). Incremental per state (macros/utils/incremental_states.sql).
+-- version_snapshot_id). Incremental per state (macros/utils/incremental_states.sql); a new OpenAlex state
+-- built on one already built matches only the works its news deliver and copies the others' rows
+-- (macros/utils/carried_states.sql).
 -- depends_on: {{ ref('sensitive_topics') }}
 {%- set patterns = sensitive_topic_regexes() %}
 with
@@ -27,7 +29,11 @@ copublications as (
             copublications.source = publications.source
             and copublications.snapshot_id = publications.snapshot_id
             and copublications.record_id = publications.record_id
-    where {{ unbuilt_states('copublications.snapshot_id', 'copublications.source') }}
+    where
+        {{ unbuilt_states('copublications.snapshot_id', 'copublications.source') }}
+        and {{ fresh_works(
+            'copublications.snapshot_id', 'copublications.record_id', 'copublications.source'
+        ) }}
 ),
 
 texts as (
@@ -37,6 +43,7 @@ texts as (
         record_id,
         concat_ws(' ', title, abstract, keywords) as searchable_text
     from {{ ref('stg_wos__publications') }}
+    where {{ unbuilt_states('snapshot_id', "'wos'") }}
     union all
     select
         'openalex' as source,
@@ -44,6 +51,7 @@ texts as (
         record_id,
         concat_ws(' ', title, abstract, keywords) as searchable_text
     from {{ ref('stg_openalex__publications') }}
+    where {{ fresh_versions('snapshot_id') }}
 ),
 
 copublication_texts as (
@@ -88,6 +96,7 @@ categories as (
         scheme,
         category_id
     from {{ ref('stg_wos__categories') }}
+    where {{ unbuilt_states('snapshot_id', "'wos'") }}
     union all
     select
         'openalex' as source,
@@ -96,7 +105,7 @@ categories as (
         scheme,
         category_id
     from {{ ref('stg_openalex__categories') }}
-    where is_primary
+    where is_primary and {{ fresh_versions('snapshot_id') }}
 ),
 
 topic_categories as (
@@ -149,3 +158,4 @@ select
     {{ sensitive_topics_version_literal() }} as topic_version
 from hits
 group by source, snapshot_id, record_id, topic_id
+{{ carried_rows() }}
