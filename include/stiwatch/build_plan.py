@@ -8,6 +8,12 @@ the first four plus the deliveries of each source in delivery order. The next bu
 when the fingerprint is unchanged and every recorded delivery list is a prefix of today's (deliveries
 were only added after the newest one); anything else, or no record, rebuilds everything.
 
+An incremental build also leaves out what cannot have changed (``BuildPlan.exclude``): the seeds (their
+files are in the fingerprint) and the models tagged ``source_<name>`` in dbt_project.yml (rows that depend
+on that source's deliveries alone) when none of that source's manifests changed since the last build (not
+even a verdict of ``stiwatch accept`` or ``retract``): a weekly OpenAlex delta does not rerun the patent
+models and their tests.
+
 The record is ``<data_dir>/warehouse_build.json``, beside the warehouse and not in it, so a failed build
 (nothing recorded) or a lost warehouse (no file) can never pass for a good one.
 """
@@ -28,7 +34,6 @@ from stiwatch.warehouse_reader import warehouse
 
 log = logging.getLogger(__name__)
 
-RECORD_FILE = "warehouse_build.json"
 # What dbt reads besides the lake: its code, its seeds and its project settings.
 DBT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
 DBT_CODE = ("dbt_project.yml", "models", "macros")
@@ -45,14 +50,32 @@ INSTITUTION_KEYS = (
 )
 
 
+# What an incremental build leaves out whatever changed: the seeds, whose files the fingerprint covers.
+UNCHANGED_SEEDS = "resource_type:seed"
+
+
+def source_tag(source: str) -> str:
+    """The dbt tag of the models whose rows depend on ``source``'s deliveries alone (dbt_project.yml)."""
+    return f"source_{source}"
+
+
 @dataclass(frozen=True)
 class BuildPlan:
     full_refresh: bool
     reason: str
+    unchanged_sources: tuple[str, ...] = ()
+
+    @property
+    def exclude(self) -> tuple[str, ...]:
+        """dbt selectors the build leaves out: none on a full rebuild; on an incremental one the seeds and
+        the models of every source whose manifests are as the last build saw them (with their tests)."""
+        if self.full_refresh:
+            return ()
+        return (UNCHANGED_SEEDS, *(f"tag:{source_tag(source)}" for source in self.unchanged_sources))
 
 
 def record_path(settings: Settings) -> Path:
-    return settings.data_dir / RECORD_FILE
+    return settings.build_record_path
 
 
 def _dbt_files(names: tuple[str, ...]) -> list[Path]:
@@ -130,6 +153,17 @@ def deliveries(lake_dir: Path) -> dict[str, list[str]]:
     }
 
 
+def source_digests(lake_dir: Path) -> dict[str, str]:
+    """Per counted source, a SHA-256 over its lake manifests (paths and bytes, retracted ones too): any new,
+    re-ingested, accepted or retracted delivery of the source changes it."""
+    digests = {source: hashlib.sha256() for source in SOURCES}
+    for manifest_path in sorted(lake_dir.glob(LAKE_MANIFESTS_GLOB)):
+        if digest := digests.get(manifest_path.parent.parent.name):
+            digest.update(manifest_path.relative_to(lake_dir).as_posix().encode())
+            digest.update(hashlib.sha256(manifest_path.read_bytes()).digest())
+    return {source: digest.hexdigest() for source, digest in digests.items()}
+
+
 def plan_build(settings: Settings) -> BuildPlan:
     """Incremental when nothing but new deliveries changed since the last successful build."""
     record = record_path(settings)
@@ -144,12 +178,21 @@ def plan_build(settings: Settings) -> BuildPlan:
     for source, built in previous.get("deliveries", {}).items():
         if now.get(source, [])[: len(built)] != built:
             return BuildPlan(True, f"{source}: a delivery was removed or landed before one already built")
-    return BuildPlan(False, "only new deliveries since the last build")
+    built = previous.get("sources", {})
+    unchanged = tuple(s for s, digest in source_digests(settings.lake_dir).items() if built.get(s) == digest)
+    reason = "only new deliveries since the last build"
+    if unchanged:
+        reason += f"; left out, nothing new: {', '.join(unchanged)}"
+    return BuildPlan(False, reason, unchanged)
 
 
 def record_build(settings: Settings) -> Path:
     """Record a successful build (call after dbt build succeeded)."""
-    payload = {"fingerprint": fingerprint(settings), "deliveries": deliveries(settings.lake_dir)}
+    payload = {
+        "fingerprint": fingerprint(settings),
+        "deliveries": deliveries(settings.lake_dir),
+        "sources": source_digests(settings.lake_dir),
+    }
     return write_json_atomic(payload, record_path(settings))
 
 

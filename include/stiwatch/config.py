@@ -507,6 +507,12 @@ class Settings:
         return self.data_dir / "spark" / "warehouse"
 
     @property
+    def build_record_path(self) -> Path:
+        """The record of the last successful dbt build (stiwatch.build_plan), beside the warehouse: what the
+        next build compares with, and (dbt var build_record) what its data tests need not check again."""
+        return self.data_dir / "warehouse_build.json"
+
+    @property
     def spark_manifest_index(self) -> Path:
         """The lake's manifests as one JSON-lines file, rewritten before each Spark build
         (stiwatch.spark_manifests: Spark does not list files whose names start with ``_``)."""
@@ -533,6 +539,7 @@ class Settings:
             "counted_sources": list(SOURCES),
             "quality_results_dir": str(self.quality_results_dir),
             "spark_manifest_index": str(self.spark_manifest_index),
+            "build_record": str(self.build_record_path),
             "first_year": self.first_year,
             "keep_snapshots": self.keep_snapshots,
             "cn_includes_hk_mo": self.cn_includes_hk_mo,

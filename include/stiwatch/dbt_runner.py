@@ -109,7 +109,8 @@ def run_dbt(
 
 
 def build_warehouse(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    """``dbt build``, incremental unless ``stiwatch.build_plan`` asks for a full rebuild; recorded on success.
+    """``dbt build``, incremental unless ``stiwatch.build_plan`` asks for a full rebuild, without what the
+    plan leaves out (``BuildPlan.exclude``); recorded on success.
 
     What the transform DAG does with its plan / dbt_build / record tasks, for callers outside Airflow;
     like it, without the unit tests (``REFRESH_BUILD_FLAGS``).
@@ -117,6 +118,7 @@ def build_warehouse(settings: Settings, *args: str) -> subprocess.CompletedProce
     from stiwatch.build_plan import plan_build, record_build
 
     plan = plan_build(settings)
-    result = run_dbt(settings, "build", *REFRESH_BUILD_FLAGS, *args, full_refresh=plan.full_refresh)
+    exclude = ("--exclude", *plan.exclude) if plan.exclude else ()
+    result = run_dbt(settings, "build", *REFRESH_BUILD_FLAGS, *exclude, *args, full_refresh=plan.full_refresh)
     record_build(settings)
     return result

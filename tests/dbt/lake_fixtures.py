@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from stiwatch import atomic_io, layout
+from stiwatch import atomic_io, landing, layout
+from stiwatch.config import Settings
+from stiwatch.demo.patstat import generate_edition
 from stiwatch.lake_schema import AFFILIATIONS, CATEGORIES, PUBLICATIONS
 from stiwatch.sources.openalex.merged import MERGED_IDS_SCHEMA as MERGED_IDS
+from stiwatch.sources.patstat import ingest_file as ingest_patstat_file
 
 
 @dataclass(frozen=True)
@@ -183,3 +186,15 @@ def write_manifest(
     atomic_io.write_json_atomic(
         payload, layout.snapshot_dir(lake_dir, source, snapshot_id) / "_manifest.json"
     )
+
+
+def land_patstat_edition(settings: Settings, edition_id: str, **generator_options: object) -> None:
+    """A generated PATSTAT edition (stiwatch.demo.patstat.generate_edition with these options) in the
+    landing zone, ingested into the lake as the ingest DAG does it: each file, then the manifest."""
+    generate_edition(settings.landing_dir, edition_id, **generator_options)
+    snapshot, lake_dir = landing.open_snapshot(settings.landing_dir, "patstat", edition_id), settings.lake_dir
+    entries = [
+        landing.file_entry(snapshot, rel, ingest_patstat_file(snapshot.path / rel, rel, edition_id, lake_dir))
+        for rel in snapshot.data_files()
+    ]
+    landing.write_manifest(settings.lake_dir, snapshot, entries)

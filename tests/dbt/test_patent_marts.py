@@ -18,14 +18,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from lake_fixtures import land_patstat_edition
 from nowcast_reference import nowcast_reference
 
-from stiwatch import landing
 from stiwatch.config import DBT_PROJECT_DIR, Settings
 from stiwatch.dbt_runner import dbt_env
 from stiwatch.demo.patstat import generate_edition
 from stiwatch.executables import venv_executable
-from stiwatch.sources.patstat import ingest_file
 
 EU27_AC = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
@@ -251,17 +250,11 @@ def mart_values(settings: Settings, edition_id: str) -> dict[str, dict]:
 
 def land_edition(settings: Settings, edition_id: str) -> None:
     spec = EDITIONS[edition_id]
-    generate_edition(
-        settings.landing_dir, edition_id, n_families=N_FAMILIES, seed=spec["seed"],
+    land_patstat_edition(
+        settings, edition_id, n_families=N_FAMILIES, seed=spec["seed"],
         with_tls230=spec["with_tls230"], omit_columns=spec["omit"], granted_as_digits=spec["digits"],
         universe_last_year=UNIVERSE_LAST_YEAR,
     )  # fmt: skip
-    snapshot, lake_dir = landing.open_snapshot(settings.landing_dir, "patstat", edition_id), settings.lake_dir
-    entries = [
-        landing.file_entry(snapshot, rel, ingest_file(snapshot.path / rel, rel, edition_id, lake_dir))
-        for rel in snapshot.data_files()
-    ]
-    landing.write_manifest(settings.lake_dir, snapshot, entries)
 
 
 @pytest.fixture(scope="module")

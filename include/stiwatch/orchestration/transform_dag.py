@@ -84,7 +84,8 @@ _PLAN_DOC = """
 Decides whether `dbt_build` may be incremental (compute only the snapshot states not built yet) or must
 rebuild every state with `--full-refresh`: after a change of dbt code, seeds, settings (dbt vars) or
 institution matching, a delivery landed before one already built, or without a record of a previous
-build (`stiwatch.build_plan`). Returns the flag through XCom.
+build (`stiwatch.build_plan`). An incremental build leaves out the seeds and the models of every source
+with nothing new (tags `source_<name>`). Returns both through XCom.
 """
 
 _RECORD_DOC = """
@@ -93,12 +94,13 @@ Records the successful build (`warehouse_build.json` under the data folder): the
 """
 
 
-def _plan_dbt_build() -> bool:
+def _plan_dbt_build() -> dict[str, object]:
     from stiwatch.build_plan import plan_build
 
     plan = plan_build(Settings.from_env())
     log.info("dbt build %s: %s", "full refresh" if plan.full_refresh else "incremental", plan.reason)
-    return plan.full_refresh
+    # dbt reads a space-separated --exclude as a union of selectors; "" excludes nothing.
+    return {"full_refresh": plan.full_refresh, "exclude": " ".join(plan.exclude)}
 
 
 def _record_dbt_build() -> str:
@@ -149,7 +151,8 @@ def build_transform_dag() -> DAG:
             settings,
             task_id="dbt_build",
             # Templated: the plan task's XCom ("True"/"False"; Cosmos reads the text as a boolean).
-            full_refresh="{{ ti.xcom_pull(task_ids='plan_dbt_build') }}",
+            full_refresh="{{ ti.xcom_pull(task_ids='plan_dbt_build')['full_refresh'] }}",
+            exclude="{{ ti.xcom_pull(task_ids='plan_dbt_build')['exclude'] }}",
             dbt_cmd_flags=list(REFRESH_BUILD_FLAGS),
             outlets=[warehouse_asset()],
         )
