@@ -6,7 +6,7 @@
     that never change under a delivery id (a re-ingest rebuilds everything). So in such a build a test
     judged row by row or within one state needs only the rows of deliveries the last successful build did
     not have: the build record (var build_record, written by stiwatch.build_plan after each build) lists
-    those it had. A test is scoped when it is one of SCOPED_TESTS (per row, or a uniqueness whose columns
+    those it had. A test is scoped when it is one of _scoped_tests() (per row, or a uniqueness whose columns
     hold the whole state key), over such a model, in a `dbt build` that is not a full refresh and has a
     record; anything else (a table over all states, relationships, `dbt test` run by hand, a full
     rebuild, Spark's full tables) sees every row, as before. tests/dbt/test_build_scope.py checks both.
