@@ -1,0 +1,64 @@
+-- One name and country per institution key, voted over every kept state: each affiliation row proposes
+-- its WoS match's registry name, else the registry name of its OpenAlex ROR id (looked up over all
+-- matches), else its own text and country; the most frequent proposal wins (ties: the alphabetically
+-- first), so a ROR id named slightly differently by two sources reads the same everywhere. A table over
+-- all kept states, as a new state can rename an institution, but it reads only the per-state ballot
+-- counts (int_institution_name_votes), not the affiliations.
+with
+
+votes as (
+    select
+        institution_key,
+        is_openalex_ror,
+        matched_name,
+        matched_country,
+        organisation,
+        country_code,
+        n_affiliations
+    from {{ ref('int_institution_name_votes') }}
+),
+
+-- The registry name and country of a ROR id, where a WoS string resolved to it.
+ror_names as (
+    select
+        ror_id,
+        min(canonical_name) as canonical_name,
+        min(institution_country) as institution_country
+    from {{ ref('stg_institutions__matches') }}
+    where ror_id is not null
+    group by ror_id
+),
+
+candidates as (
+    select
+        votes.institution_key,
+        votes.n_affiliations,
+        coalesce(votes.matched_name, ror_names.canonical_name, votes.organisation) as candidate_name,
+        coalesce(votes.matched_country, ror_names.institution_country, votes.country_code)
+            as candidate_country
+    from votes
+    left join ror_names
+        on
+            votes.is_openalex_ror
+            and votes.institution_key = ror_names.ror_id
+),
+
+name_votes as (
+    select
+        institution_key,
+        candidate_name,
+        candidate_country,
+        row_number() over (
+            partition by institution_key
+            order by sum(n_affiliations) desc, candidate_name asc, candidate_country asc
+        ) as vote_rank
+    from candidates
+    group by institution_key, candidate_name, candidate_country
+)
+
+select
+    institution_key,
+    candidate_name as institution_name,
+    candidate_country as institution_country
+from name_votes
+where vote_rank = 1
