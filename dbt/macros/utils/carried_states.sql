@@ -16,7 +16,10 @@
     the model runs). A state without one (the first build, a new base, a build after --full-refresh) is
     computed whole. Models using this are incremental per state (incremental_states.sql) and combine:
       where {{ fresh_works('state_col', 'record_col', 'source_col') }}   on each upstream per-state read
-      select ... {{ carried_rows() }}                                    after the model's final select
+      config(carry_forward='versions')                                  ('deliveries': see _changed_records_sql)
+    The model's select returns the fresh rows only; its delete+insert (delete_insert.sql) then copies the
+    carried rows inside the table with insert_carried_rows(), so they are written once, not first into
+    dbt's temporary table of new rows and then again into the model.
 -#}
 
 {% macro _graph_relation(model_name) %}
@@ -120,7 +123,7 @@
 {% macro fresh_works(state_expr, record_expr, source_expr="'openalex'", changed='versions') %}
     {#-
         A SQL predicate over an upstream per-state row: true unless it is a work of a carried state whose
-        rows are copied from the reference (carried_rows). `true` when nothing is carried.
+        rows are copied from the reference (insert_carried_rows). `true` when nothing is carried.
     -#}
     {%- set plan = stiwatch.carry_plan() -%}
     {%- if not plan -%}
@@ -141,22 +144,18 @@
 {% endmacro %}
 
 
-{% macro carried_rows(changed='versions') %}
+{% macro insert_carried_rows(target, changed) %}
     {#-
-        `union all` the rows of each carried state copied from its reference state in {{ this }}: every
-        work of the reference except the changed ones (see _changed_records_sql) and those the news merge
-        away. Empty when nothing is carried. Columns are those of {{ this }}, in its order (the model's
-        select).
+        `insert` into target the rows of each carried state copied from its reference state: every work of
+        the reference except the changed ones (see _changed_records_sql) and those the news merge away.
+        Empty when nothing is carried. Rendered by the model's delete+insert before it runs, so the plan is
+        the one its select was compiled with (the new states are not in target yet).
     -#}
     {%- set plan = stiwatch.carry_plan() -%}
-    {%- if not plan -%}
-        {{ return('') }}
-    {%- endif -%}
     {%- set key = stiwatch.state_key_columns() -%}
     {%- set state_column = key | last -%}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='name') | list -%}
     {%- set merged_ids = stiwatch._graph_relation('stg_openalex__merged_ids') -%}
-    {%- set parts = [] -%}
     {%- for entry in plan -%}
         {%- set selected = [] -%}
         {%- for column in columns -%}
@@ -165,19 +164,16 @@
             {%- else -%}
                 {%- do selected.append(column) -%}
             {%- endif -%}
-        {%- endfor -%}
-        {%- set part -%}
-            select {{ selected | join(', ') }}
-            from {{ this }}
-            where
-                {% if key | length > 1 %}{{ key[0] }} = 'openalex' and {% endif %}{{ state_column }} = '{{ entry.reference }}'
-                and record_id not in ({{ stiwatch._changed_records_sql(entry, changed) }})
-                and record_id not in (
-                    select record_id from {{ merged_ids }}
-                    where snapshot_id in ({{ stiwatch._quoted_list(entry.news) }})
-                )
-        {%- endset -%}
-        {%- do parts.append(part) -%}
+        {%- endfor %};
+        insert into {{ target }} ({{ columns | join(', ') }})
+        select {{ selected | join(', ') }}
+        from {{ target }}
+        where
+            {% if key | length > 1 %}{{ key[0] }} = 'openalex' and {% endif %}{{ state_column }} = '{{ entry.reference }}'
+            and record_id not in ({{ stiwatch._changed_records_sql(entry, changed) }})
+            and record_id not in (
+                select record_id from {{ merged_ids }}
+                where snapshot_id in ({{ stiwatch._quoted_list(entry.news) }})
+            )
     {%- endfor -%}
-    {{ return('union all ' ~ parts | join(' union all ')) }}
 {% endmacro %}

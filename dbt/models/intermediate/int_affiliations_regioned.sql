@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
+    carry_forward='versions',
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- Every kept affiliation of both sources with its region, per state (snapshot_id; OpenAlex: the
@@ -104,4 +105,3 @@ regioned as (
 )
 
 select * from regioned
-{{ carried_rows() }}

@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
+    carry_forward='versions',
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- The categories that place a publication in a field group (METHOD.md "Fields"), one row per kept
@@ -64,4 +65,3 @@ left join category_field_groups
     on
         categories.scheme = category_field_groups.scheme
         and lower(trim(categories.category_id)) = category_field_groups.category_key
-{{ carried_rows() }}

@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
+    carry_forward='versions',
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- One row per kept publication and field group it counts for, with its fractional field weight: a
@@ -62,4 +63,3 @@ left join mapped_counts
         publications.source = mapped_counts.source
         and publications.snapshot_id = mapped_counts.snapshot_id
         and publications.record_id = mapped_counts.record_id
-{{ carried_rows() }}

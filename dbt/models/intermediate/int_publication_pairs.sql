@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
+    carry_forward='versions',
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- One row per publication x pair of named regions it has an affiliation in each of (full counting), from
@@ -52,4 +53,3 @@ inner join publication_regions as side_b
         and side_a.snapshot_id = side_b.snapshot_id
         and side_a.record_id = side_b.record_id
         and side_a.region < side_b.region
-{{ carried_rows() }}

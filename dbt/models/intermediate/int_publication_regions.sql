@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
+    carry_forward='versions',
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- One row per publication x region it has at least one affiliation in.
@@ -80,4 +81,3 @@ inner join publications
         weighted.source = publications.source
         and weighted.snapshot_id = publications.snapshot_id
         and weighted.record_id = publications.record_id
-{{ carried_rows() }}

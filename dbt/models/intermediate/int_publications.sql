@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
+    carry_forward='versions',
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- One row per kept publication of both sources (deduplicated in staging), with what the coverage report
@@ -126,4 +127,3 @@ flagged as (
 )
 
 select * from flagged
-{{ carried_rows() }}

@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
+    carry_forward='versions',
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- Every kept affiliation of both sources with its institution key, per state (snapshot_id; OpenAlex: the
@@ -114,4 +115,3 @@ keyed as (
 )
 
 select * from keyed
-{{ carried_rows() }}

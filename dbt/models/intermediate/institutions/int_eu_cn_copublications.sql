@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
+    carry_forward='versions',
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- The counted EU27/AC-CN co-publications: publications (from var first_year on) with at least one
@@ -52,4 +53,3 @@ inner join publication_places
         and publications.snapshot_id = publication_places.snapshot_id
         and publications.record_id = publication_places.record_id
 where publication_places.has_eu27_ac and publication_places.has_cn
-{{ carried_rows() }}

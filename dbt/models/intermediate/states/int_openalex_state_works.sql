@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['snapshot_id'],
+    carry_forward='deliveries',
     post_hook="{{ delete_unkept_states(source_name='openalex') }}",
 ) }}
 -- The OpenAlex works of every kept state, one row per (state, work) (METHOD.md "Snapshots, bases and
@@ -71,4 +72,3 @@ left join merged_ids
         ranked.state_id = merged_ids.state_id
         and ranked.record_id = merged_ids.record_id
 where ranked.recency = 1 and merged_ids.record_id is null
-{{ carried_rows(changed='deliveries') }}

@@ -2,6 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'snapshot_id'],
+    carry_forward='versions',
     post_hook="{{ delete_unkept_states() }}",
 ) }}
 -- The sensitive topics of each counted EU27/AC-CN co-publication (int_eu_cn_copublications), as defined by
@@ -158,4 +159,3 @@ select
     {{ sensitive_topics_version_literal() }} as topic_version
 from hits
 group by source, snapshot_id, record_id, topic_id
-{{ carried_rows() }}
