@@ -5,83 +5,16 @@
 -- category. Every publication year is included. Add a label to the seed to place its publications.
 with
 
-counted_publications as (
-    select
-        source,
-        snapshot_id,
-        record_id
-    from {{ ref('int_publications') }}
-    where in_scope
-),
-
-categories as (
-    select
-        categories.source,
-        categories.snapshot_id,
-        categories.record_id,
-        categories.scheme,
-        categories.category_id,
-        categories.category,
-        categories.field_group_id
-    from {{ ref('int_publication_categories') }} as categories
-    inner join counted_publications
-        on
-            categories.source = counted_publications.source
-            and categories.snapshot_id = counted_publications.snapshot_id
-            and categories.record_id = counted_publications.record_id
-),
-
-unmapped_only_publications as (
-    select
-        source,
-        snapshot_id,
-        record_id
-    from {{ ref('int_publication_fields') }}
-    where field_group_id = 'other_unmapped'
-),
-
-unmapped_labels as (
-    select
-        categories.source,
-        categories.snapshot_id,
-        categories.scheme,
-        categories.category_id,
-        min(categories.category) as category,
-        count(distinct categories.record_id) as records,
-        count(distinct unmapped_only_publications.record_id) as records_in_other_unmapped
-    from categories
-    left join unmapped_only_publications
-        on
-            categories.source = unmapped_only_publications.source
-            and categories.snapshot_id = unmapped_only_publications.snapshot_id
-            and categories.record_id = unmapped_only_publications.record_id
-    where categories.field_group_id is null
-    group by categories.source, categories.snapshot_id, categories.scheme, categories.category_id
-),
-
-publications_without_category as (
-    select
-        counted_publications.source,
-        counted_publications.snapshot_id,
-        cast(null as string) as scheme,
-        cast(null as string) as category_id,
-        cast(null as string) as category,
-        count(*) as records,
-        count(*) as records_in_other_unmapped
-    from counted_publications
-    left join categories
-        on
-            counted_publications.source = categories.source
-            and counted_publications.snapshot_id = categories.snapshot_id
-            and counted_publications.record_id = categories.record_id
-    where categories.record_id is null
-    group by counted_publications.source, counted_publications.snapshot_id
-),
-
 reported as (
-    select * from unmapped_labels
-    union all
-    select * from publications_without_category
+    select
+        source,
+        snapshot_id,
+        scheme,
+        category_id,
+        category,
+        records,
+        records_in_other_unmapped
+    from {{ ref('int_unmapped_category_counts') }}
 ),
 
 snapshots as (
