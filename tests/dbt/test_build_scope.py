@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -198,14 +199,36 @@ def duplicate_row(settings: Settings, table: str, snapshot_id: str) -> None:
         con.execute(f"insert into {table} select * from {table} where snapshot_id = ? limit 1", [snapshot_id])
 
 
+def halve_a_weight(settings: Settings, table: str, snapshot_id: str) -> None:
+    """One publication's fractional weights no longer add up to 1."""
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute(
+            f"""update {table} set fractional_weight = fractional_weight / 2
+                where snapshot_id = $state
+                  and record_id = (select min(record_id) from {table} where snapshot_id = $state)""",
+            {"state": snapshot_id},
+        )
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("table", "fault", "failing_test"),
+    [
+        ("int_publications", duplicate_row, "unique_combination_int_publications"),
+        ("int_publication_regions", halve_a_weight, "weights_sum_to_one_int_publication_regions"),
+    ],
+)
 def test_data_tests_of_an_incremental_build_check_the_rows_it_wrote(
-    scoped: Scoped, tmp_path_factory: pytest.TempPathFactory
+    scoped: Scoped,
+    tmp_path_factory: pytest.TempPathFactory,
+    table: str,
+    fault: Callable[[Settings, str, str], None],
+    failing_test: str,
 ) -> None:
-    # macros/utils/test_scope.sql: in an incremental build, the uniqueness test of int_publications (its
-    # columns hold the state key) reads only the deliveries the build record does not list. On a copy of
-    # the scoped data root, with the record as before oa-delta1 was built: a duplicate in the oa-base state
-    # passes (that state was checked when it was built), one in oa-delta1 fails the build.
+    # macros/utils/test_scope.sql: in an incremental build, a uniqueness test whose columns hold the state
+    # key, or a weights test whose groups do, reads only the deliveries the build record does not list. On
+    # a copy of the scoped data root, with the record as before oa-delta1 was built: a fault in the oa-base
+    # state passes (that state was checked when it was built), one in oa-delta1 fails the build.
     settings = scoped[0]
     copy = settings_for(tmp_path_factory.mktemp("scope_copy"))
     shutil.copytree(settings.data_dir, copy.data_dir, dirs_exist_ok=True)
@@ -213,12 +236,12 @@ def test_data_tests_of_an_incremental_build_check_the_rows_it_wrote(
     openalex = record["deliveries"]["openalex"]
     record["deliveries"]["openalex"] = [entry for entry in openalex if entry.startswith("oa-base@")]
     copy.build_record_path.write_text(json.dumps(record), encoding="utf-8")
-    select = ("--select", "int_publications", *target_args(copy))
+    select = ("--select", table, *target_args(copy))
 
-    duplicate_row(copy, "int_publications", "oa-base")
+    fault(copy, table, "oa-base")
     run_dbt(copy, "build", *select)  # passes: the old state's rows are not read again
-    with pytest.raises(RuntimeError, match="unique_combination_int_publications"):
+    with pytest.raises(RuntimeError, match=failing_test):
         run_dbt(copy, "test", *select)  # dbt test, run by hand, checks every row
-    duplicate_row(copy, "int_publications", "oa-delta1")
-    with pytest.raises(RuntimeError, match="unique_combination_int_publications"):
+    fault(copy, table, "oa-delta1")
+    with pytest.raises(RuntimeError, match=failing_test):
         run_dbt(copy, "build", *select)

@@ -6,9 +6,9 @@
     that never change under a delivery id (a re-ingest rebuilds everything). So in such a build a test
     judged row by row or within one state needs only the rows of deliveries the last successful build did
     not have: the build record (var build_record, written by stiwatch.build_plan after each build) lists
-    those it had. A test is scoped when it is one of _scoped_tests() (per row, or a uniqueness whose columns
-    hold the whole state key), over such a model, in a `dbt build` that is not a full refresh and has a
-    record; anything else (a table over all states, relationships, `dbt test` run by hand, a full
+    those it had. A test is scoped when it is one of _scoped_tests() (per row, or over groups of rows that
+    hold the whole state key: a uniqueness, weights adding up to 1), over such a model, in a `dbt build`
+    that is not a full refresh and has a record; anything else (a table over all states, relationships, `dbt test` run by hand, a full
     rebuild, Spark's full tables) sees every row, as before. tests/dbt/test_build_scope.py checks both.
 -#}
 
@@ -26,7 +26,7 @@
 
 {% macro _scoped_tests() %}
     {#- Generic tests whose verdict on a state depends on that state's rows alone. -#}
-    {{ return(['not_null', 'accepted_values', 'expression_is_true', 'unique_combination']) }}
+    {{ return(['not_null', 'accepted_values', 'expression_is_true', 'unique_combination', 'weights_sum_to_one']) }}
 {% endmacro %}
 
 
@@ -96,8 +96,10 @@
     {%- if key is none -%}
         {{ return('') }}
     {%- endif -%}
-    {%- if model.test_metadata.name == 'unique_combination' -%}
-        {%- set tested = model.test_metadata.kwargs.get('columns', []) -%}
+    {#- A test over groups of rows judges a state alone only when its groups hold the whole state key. -#}
+    {%- set grouping = {'unique_combination': 'columns', 'weights_sum_to_one': 'group_by'}.get(model.test_metadata.name) -%}
+    {%- if grouping -%}
+        {%- set tested = model.test_metadata.kwargs.get(grouping, []) -%}
         {%- for column in key.columns if column not in tested -%}
             {{ return('') }}
         {%- endfor -%}
