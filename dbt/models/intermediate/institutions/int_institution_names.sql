@@ -14,8 +14,19 @@ votes as (
         matched_country,
         organisation,
         country_code,
+        region,
         n_affiliations
     from {{ ref('int_institution_name_votes') }}
+),
+
+-- Whether a key is on an EU27/AC or CN affiliation of any kept state (the two sides of the
+-- top-institution tables): int_publication_institutions names a rolled-up parent by its vote only then.
+sides as (
+    select
+        institution_key,
+        bool_or(region in ('EU27/AC', 'CN')) as appears_on_eu_cn_side
+    from votes
+    group by institution_key
 ),
 
 -- The registry name and country of a ROR id, where a WoS string resolved to it.
@@ -57,8 +68,11 @@ name_votes as (
 )
 
 select
-    institution_key,
-    candidate_name as institution_name,
-    candidate_country as institution_country
+    name_votes.institution_key,
+    name_votes.candidate_name as institution_name,
+    name_votes.candidate_country as institution_country,
+    sides.appears_on_eu_cn_side
 from name_votes
-where vote_rank = 1
+inner join sides
+    on name_votes.institution_key = sides.institution_key
+where name_votes.vote_rank = 1

@@ -1,69 +1,37 @@
--- One row per publication x side region x institution: the same institution listed at several addresses
--- of a paper counts once. Only EU27/AC and CN affiliations with an institution are kept (the two sides of
--- the top-institution tables); which publications count is decided by int_eu_cn_copublications.
--- Var roll_up_institutions (organisation hierarchy): each ROR institution is replaced by its top-level
--- parent in ROR (stg_ror__top_parents: a CAS institute counts as the Chinese Academy of Sciences), named
--- as the parent is named in the affiliations when it appears there itself, else by ROR; two institutes of
--- one parent on a paper then count once. institution_level says which level the row is at.
+{{ config(materialized='view') }}
+-- One row per publication x side region x institution (int_publication_institution_keys, per state),
+-- named by the vote over all kept states (int_institution_names). With var roll_up_institutions a
+-- parent reached only through its institutes is named as the parent itself is named in the EU27/AC or
+-- CN affiliations of any kept state when it appears there, else by ROR (a CAS institute counts as the
+-- Chinese Academy of Sciences). A view, so a new state renames institutions without rewriting the rows
+-- of every kept state.
 with
 
-affiliations as (
-    select distinct
-        source,
-        snapshot_id,
-        record_id,
-        region as side,
-        institution_key,
-        institution_name,
-        institution_country
-    from {{ ref('int_affiliation_institutions') }}
-    where
-        region in ('EU27/AC', 'CN')
-        and institution_key is not null
+keys as (
+    select * from {{ ref('int_publication_institution_keys') }}
 ),
 
--- The name an institution key carries in the affiliations (one per key: int_affiliation_institutions).
-named as (
-    select distinct
-        institution_key,
-        institution_name,
-        institution_country
-    from affiliations
-),
-
-tops as (
-    select
-        ror_id,
-        top_ror_id,
-        top_name,
-        top_country
-    from {{ ref('stg_ror__top_parents') }}
-    where {{ bool_var('roll_up_institutions') }}
-),
-
-levelled as (
-    select
-        affiliations.source,
-        affiliations.snapshot_id,
-        affiliations.record_id,
-        affiliations.side,
-        coalesce(tops.top_ror_id, affiliations.institution_key) as institution_key,
-        case
-            when tops.top_ror_id is null then affiliations.institution_name
-            else coalesce(named.institution_name, tops.top_name)
-        end as institution_name,
-        case
-            when tops.top_ror_id is null then affiliations.institution_country
-            else coalesce(named.institution_country, tops.top_country)
-        end as institution_country
-    from affiliations
-    left join tops
-        on affiliations.institution_key = tops.ror_id
-    left join named
-        on tops.top_ror_id = named.institution_key
+voted as (
+    select * from {{ ref('int_institution_names') }}
 )
 
-select distinct
-    *,
-    {{ institution_level() }} as institution_level
-from levelled
+select
+    keys.source,
+    keys.snapshot_id,
+    keys.record_id,
+    keys.side,
+    keys.institution_key,
+    keys.institution_level,
+    case
+        when not keys.is_rolled_up then voted.institution_name
+        when voted.appears_on_eu_cn_side then coalesce(voted.institution_name, keys.top_name)
+        else keys.top_name
+    end as institution_name,
+    case
+        when not keys.is_rolled_up then voted.institution_country
+        when voted.appears_on_eu_cn_side then coalesce(voted.institution_country, keys.top_country)
+        else keys.top_country
+    end as institution_country
+from keys
+left join voted
+    on keys.institution_key = voted.institution_key
