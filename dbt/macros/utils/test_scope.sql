@@ -8,8 +8,9 @@
     not have: the build record (var build_record, written by stiwatch.build_plan after each build) lists
     those it had. A test is scoped when it is one of _scoped_tests() (per row, or over groups of rows that
     hold the whole state key: a uniqueness, weights adding up to 1), over such a model, in a `dbt build`
-    that is not a full refresh and has a record; anything else (a table over all states, relationships, `dbt test` run by hand, a full
-    rebuild, Spark's full tables) sees every row, as before. tests/dbt/test_build_scope.py checks both.
+    that is not a full refresh and has a record; anything else (a table over all states, relationships,
+    `dbt test` run by hand, a full rebuild, Spark's full tables) sees every row, as before.
+    tests/dbt/test_build_scope.py checks both.
 -#}
 
 {% macro duckdb__get_where_subquery(relation) -%}
