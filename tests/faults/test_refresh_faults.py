@@ -40,6 +40,23 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([STIWATCH, *args], env=env, capture_output=True, text=True, timeout=1200)
 
 
+def _lock_frees_within(lock_file: Path, seconds: float) -> bool:
+    """True once no process holds the writer lock. A killed process leaves /proc's environ (so
+    _processes_of) when its memory is torn down, a moment before its files (and the lock) are closed."""
+    deadline = time.monotonic() + seconds
+    with lock_file.open("a") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.2)
+                continue
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            return True
+
+
 def _processes_of(data_dir: Path) -> list[tuple[int, str]]:
     """(pid, command) of every live process started with this data root in its environment."""
     found = []
@@ -131,9 +148,7 @@ def test_refresh_faults_in_sequence(env: dict[str, str]) -> None:
     while _processes_of(data) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _processes_of(data) == [], "a process of the killed refresh (a dbt writer?) is still running"
-    with lock_path(data / "warehouse.duckdb").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: no writer holds the warehouse
-        fcntl.flock(lock, fcntl.LOCK_UN)
+    assert _lock_frees_within(lock_path(data / "warehouse.duckdb"), 15), "the killed refresh holds the lock"
     assert _serving(data) == (release, rows)  # BI still reads the last release, whole
 
     # 4. The next refresh recovers.
