@@ -21,9 +21,12 @@ def _published(settings: Settings) -> None:
     """One WoS delivery, built (warehouse and build record) and published in a release newer than it."""
     manifest = settings.lake_dir / "wos" / f"snapshot={SNAPSHOT}" / "_manifest.json"
     manifest.parent.mkdir(parents=True)
-    manifest.write_text(json.dumps({"snapshot_id": SNAPSHOT, "as_of": "2024-01-01"}), encoding="utf-8")
+    manifest.write_text(
+        json.dumps({"source": "wos", "snapshot_id": SNAPSHOT, "as_of": "2024-01-01"}), encoding="utf-8"
+    )
     os.utime(manifest, (0, 0))  # older than the release
     settings.warehouse_path.touch()
+    build_plan.plan_frozen_build(settings)  # the build reads the lake as it is now
     build_plan.record_build(settings)
     release = releases_dir(settings) / "r1"
     release.mkdir(parents=True)

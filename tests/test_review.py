@@ -13,6 +13,7 @@ import pytest
 
 from stiwatch import build_plan, cli, landing, review
 from stiwatch.config import Settings
+from stiwatch.lake_index import lake_manifests
 
 SNAPSHOT = "2026-01-01_export"
 FILES = {"a.txt": b"hello", "sub/b.txt": b"world!"}
@@ -50,7 +51,7 @@ def test_retract_records_who_when_why_and_keeps_everything_else(settings: Settin
     assert verdict["at"].endswith("+00:00")
     # Out of every listing of the lake, but on disk.
     assert landing.ingested_manifests(settings.lake_dir, "wos") == []
-    assert build_plan.deliveries(settings.lake_dir) == {}
+    assert build_plan.deliveries(lake_manifests(settings)) == {}
     assert landing.manifest_path(settings.lake_dir, "wos", SNAPSHOT).exists()
 
 

@@ -3,8 +3,9 @@
 The incremental intermediate models (dbt/macros/utils/incremental_states.sql) compute only the states
 they have not built yet, so rows of a built state must never depend on anything that can change later.
 They depend on the dbt code, the seeds, the settings (dbt vars) and how institution strings resolve; and
-a state's content on its member deliveries. A build is recorded, after it succeeded, as a fingerprint of
-the first four plus the deliveries of each source in delivery order. The next build is incremental only
+a state's content on its member deliveries. A build reads the deliveries its plan froze
+(``plan_frozen_build``, stiwatch.lake_index) and is recorded, after it succeeded, as a fingerprint of the
+first four plus those deliveries of each source in delivery order. The next build is incremental only
 when the fingerprint is unchanged and every recorded delivery list is a prefix of today's (deliveries
 were only added after the newest one); anything else, or no record, rebuilds everything.
 
@@ -25,11 +26,12 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from stiwatch.atomic_io import read_json, write_json_atomic
 from stiwatch.config import DBT_PROJECT_DIR, SOURCES, Settings
+from stiwatch.lake_index import freeze_lake_index, lake_manifests, read_lake_index
 from stiwatch.landing import is_retracted
-from stiwatch.layout import LAKE_MANIFESTS_GLOB
 from stiwatch.warehouse_reader import warehouse
 
 log = logging.getLogger(__name__)
@@ -125,7 +127,7 @@ def input_digests(settings: Settings) -> dict[str, object]:
     }
 
 
-def deliveries(lake_dir: Path) -> dict[str, list[str]]:
+def deliveries(manifests: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Published deliveries per source in delivery order, each as ``<snapshot id>@<ingested at>``.
 
     The order is dbt's (stg_lake__snapshots.delivery_order): as-of date, a full before a delta of the same
@@ -133,11 +135,10 @@ def deliveries(lake_dir: Path) -> dict[str, list[str]]:
     ``--force`` (a correction under the same id) changes it, so its states are rebuilt, never kept stale.
     """
     keyed: dict[str, list[tuple[str, bool, str, str]]] = {}
-    for manifest_path in lake_dir.glob(LAKE_MANIFESTS_GLOB):
-        source = manifest_path.parent.parent.name
+    for manifest in manifests:
+        source = manifest.get("source")
         if source not in SOURCES:  # reference data (ROR): dbt leaves it out too (lake_manifests.sql)
             continue
-        manifest = read_json(manifest_path)
         if is_retracted(manifest):  # out of the lake view (lake_manifests.sql): a removed delivery
             continue
         key = (
@@ -153,19 +154,22 @@ def deliveries(lake_dir: Path) -> dict[str, list[str]]:
     }
 
 
-def source_digests(lake_dir: Path) -> dict[str, str]:
-    """Per counted source, a SHA-256 over its lake manifests (paths and bytes, retracted ones too): any new,
-    re-ingested, accepted or retracted delivery of the source changes it."""
+def source_digests(manifests: list[dict[str, Any]]) -> dict[str, str]:
+    """Per counted source, a SHA-256 over its manifests (retracted ones too): any new, re-ingested,
+    accepted or retracted delivery of the source changes it."""
     digests = {source: hashlib.sha256() for source in SOURCES}
-    for manifest_path in sorted(lake_dir.glob(LAKE_MANIFESTS_GLOB)):
-        if digest := digests.get(manifest_path.parent.parent.name):
-            digest.update(manifest_path.relative_to(lake_dir).as_posix().encode())
-            digest.update(hashlib.sha256(manifest_path.read_bytes()).digest())
+    for manifest in sorted(manifests, key=lambda m: (str(m.get("source")), str(m.get("snapshot_id")))):
+        if digest := digests.get(manifest.get("source")):
+            digest.update(json.dumps(manifest, sort_keys=True, default=str).encode())
     return {source: digest.hexdigest() for source, digest in digests.items()}
 
 
-def plan_build(settings: Settings) -> BuildPlan:
-    """Incremental when nothing but new deliveries changed since the last successful build."""
+def plan_build(settings: Settings, manifests: list[dict[str, Any]] | None = None) -> BuildPlan:
+    """Incremental when nothing but new deliveries changed since the last successful build.
+
+    ``manifests``: the deliveries the build will read (``plan_frozen_build``); the lake's now by default,
+    to ask whether a build is due without starting one.
+    """
     record = record_path(settings)
     if not warehouse(settings).built:
         return BuildPlan(True, "no warehouse yet")
@@ -174,24 +178,33 @@ def plan_build(settings: Settings) -> BuildPlan:
     previous = read_json(record)
     if previous.get("fingerprint") != fingerprint(settings):
         return BuildPlan(True, "dbt code, seeds, settings or institution matching changed")
-    now = deliveries(settings.lake_dir)
+    manifests = lake_manifests(settings) if manifests is None else manifests
+    now = deliveries(manifests)
     for source, built in previous.get("deliveries", {}).items():
         if now.get(source, [])[: len(built)] != built:
             return BuildPlan(True, f"{source}: a delivery was removed or landed before one already built")
     built = previous.get("sources", {})
-    unchanged = tuple(s for s, digest in source_digests(settings.lake_dir).items() if built.get(s) == digest)
+    unchanged = tuple(s for s, digest in source_digests(manifests).items() if built.get(s) == digest)
     reason = "only new deliveries since the last build"
     if unchanged:
         reason += f"; left out, nothing new: {', '.join(unchanged)}"
     return BuildPlan(False, reason, unchanged)
 
 
+def plan_frozen_build(settings: Settings) -> BuildPlan:
+    """Freeze the lake's manifests for the next build (stiwatch.lake_index) and plan it over them: the
+    build reads exactly the deliveries its plan saw, whatever is published while it runs."""
+    return plan_build(settings, freeze_lake_index(settings))
+
+
 def record_build(settings: Settings) -> Path:
-    """Record a successful build (call after dbt build succeeded)."""
+    """Record a successful build (call after dbt build succeeded): the deliveries of the index it read,
+    not the lake's now (a delivery published during the build is not in it, so the next build takes it)."""
+    manifests = read_lake_index(settings)
     payload = {
         "fingerprint": fingerprint(settings),
-        "deliveries": deliveries(settings.lake_dir),
-        "sources": source_digests(settings.lake_dir),
+        "deliveries": deliveries(manifests),
+        "sources": source_digests(manifests),
     }
     return write_json_atomic(payload, record_path(settings))
 

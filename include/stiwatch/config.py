@@ -513,10 +513,10 @@ class Settings:
         return self.data_dir / "warehouse_build.json"
 
     @property
-    def spark_manifest_index(self) -> Path:
-        """The lake's manifests as one JSON-lines file, rewritten before each Spark build
-        (stiwatch.spark_manifests: Spark does not list files whose names start with ``_``)."""
-        return self.data_dir / "spark" / "lake_index" / "manifests.jsonl"
+    def lake_index_path(self) -> Path:
+        """The lake's manifests frozen into one JSON-lines file before each build: the deliveries dbt reads
+        (stiwatch.lake_index)."""
+        return self.data_dir / "lake_index" / "manifests.jsonl"
 
     @property
     def spark_metastore_dir(self) -> Path:
@@ -538,7 +538,7 @@ class Settings:
             # The manifests dbt counts (macros/lake/lake_manifests.sql); reference data such as ROR is not.
             "counted_sources": list(SOURCES),
             "quality_results_dir": str(self.quality_results_dir),
-            "spark_manifest_index": str(self.spark_manifest_index),
+            "lake_index": str(self.lake_index_path),
             "build_record": str(self.build_record_path),
             "first_year": self.first_year,
             "keep_snapshots": self.keep_snapshots,

@@ -15,7 +15,7 @@ import subprocess
 from stiwatch.config import DBT_PROJECT_DIR, Settings
 from stiwatch.dbt_child import LOCKED_EXIT
 from stiwatch.executables import venv_executable
-from stiwatch.spark_manifests import write_manifest_index
+from stiwatch.lake_index import freeze_lake_index
 from stiwatch.warehouse_lock import WarehouseLockedError
 
 # The wrapper every dbt process starts through (stiwatch.dbt_child; a console script of the package).
@@ -44,15 +44,17 @@ def engine_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def prepare_engine(settings: Settings) -> None:
-    """What a build needs on disk before dbt starts. Spark lists the lake and the quality results folder
-    before it reads them (macros/lake: a glob that matches nothing is an error there), so they must exist,
-    and it reads the manifests from the index stiwatch.spark_manifests writes."""
+def prepare_engine(settings: Settings, *, freeze_lake: bool = True) -> None:
+    """What dbt needs on disk before it starts: the warehouse folder, the lake's manifests frozen into the
+    index it reads (stiwatch.lake_index) unless a build plan froze them already (``freeze_lake=False``:
+    the build must read what its plan saw), and, for Spark, the folders it lists before reading them
+    (macros/lake: a glob that matches nothing is an error there)."""
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     if settings.engine == "spark":
         for folder in (settings.lake_dir, settings.quality_results_dir, settings.spark_warehouse_dir):
             folder.mkdir(parents=True, exist_ok=True)
-        write_manifest_index(settings)
+    if freeze_lake:
+        freeze_lake_index(settings)
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
@@ -83,14 +85,19 @@ def dbt_vars_arg(settings: Settings) -> str:
 
 
 def run_dbt(
-    settings: Settings, *args: str, check: bool = True, full_refresh: bool = False
+    settings: Settings,
+    *args: str,
+    check: bool = True,
+    full_refresh: bool = False,
+    freeze_lake: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``dbt <args>`` on the project with the settings' vars; raise with dbt's output on failure.
 
-    ``full_refresh`` adds ``--full-refresh`` (rebuild the incremental models from scratch). Another writer
+    ``full_refresh`` adds ``--full-refresh`` (rebuild the incremental models from scratch);
+    ``freeze_lake=False`` reads the deliveries a build plan froze (``prepare_engine``). Another writer
     holding the warehouse past ``Settings.warehouse_lock_wait`` raises ``WarehouseLockedError``.
     """
-    prepare_engine(settings)
+    prepare_engine(settings, freeze_lake=freeze_lake)
     command = [
         venv_executable(DBT_EXECUTABLE),
         *args,
@@ -115,10 +122,18 @@ def build_warehouse(settings: Settings, *args: str) -> subprocess.CompletedProce
     What the transform DAG does with its plan / dbt_build / record tasks, for callers outside Airflow;
     like it, without the unit tests (``REFRESH_BUILD_FLAGS``).
     """
-    from stiwatch.build_plan import plan_build, record_build
+    from stiwatch.build_plan import plan_frozen_build, record_build
 
-    plan = plan_build(settings)
+    plan = plan_frozen_build(settings)
     exclude = ("--exclude", *plan.exclude) if plan.exclude else ()
-    result = run_dbt(settings, "build", *REFRESH_BUILD_FLAGS, *exclude, *args, full_refresh=plan.full_refresh)
+    result = run_dbt(
+        settings,
+        "build",
+        *REFRESH_BUILD_FLAGS,
+        *exclude,
+        *args,
+        full_refresh=plan.full_refresh,
+        freeze_lake=False,
+    )
     record_build(settings)
     return result

@@ -164,6 +164,7 @@ def test_a_verdict_alone_makes_its_source_changed(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     write_first_deliveries(settings)
     settings.warehouse_path.touch()
+    build_plan.plan_frozen_build(settings)  # the build reads the lake as it is now
     build_plan.record_build(settings)
     assert set(build_plan.plan_build(settings).unchanged_sources) == set(SOURCES)
     review.accept(settings.lake_dir, "patstat", EDITION, by="analyst")
@@ -177,6 +178,7 @@ def test_a_record_without_source_digests_leaves_nothing_out_but_seeds(tmp_path: 
     settings = settings_for(tmp_path)
     write_first_deliveries(settings)
     settings.warehouse_path.touch()
+    build_plan.plan_frozen_build(settings)  # the build reads the lake as it is now
     build_plan.record_build(settings)
     record = build_plan.record_path(settings)
     payload = json.loads(record.read_text("utf-8"))
@@ -245,3 +247,36 @@ def test_data_tests_of_an_incremental_build_check_the_rows_it_wrote(
     fault(copy, table, "oa-delta1")
     with pytest.raises(RuntimeError, match=failing_test):
         run_dbt(copy, "build", *select)
+
+
+@pytest.mark.slow
+def test_a_delivery_published_during_a_build_waits_for_the_next(tmp_path: Path) -> None:
+    # The transform DAG plans (freezing the lake's manifests), then runs dbt: a WoS export published in
+    # between must not reach that build, nor its record, or the next refresh would find nothing new.
+    settings = settings_for(tmp_path / "live")
+    write_first_deliveries(settings)
+    build_warehouse(settings, *target_args(settings))
+    plan = build_plan.plan_frozen_build(settings)
+    assert set(plan.unchanged_sources) == set(SOURCES)
+    write_file_parts(settings.lake_dir, "wos", "wos-2", "export.txt", [Record("WOS:9", 2021, [CN, US])])
+    write_manifest(settings.lake_dir, "wos", "wos-2", "2024-06-01", {"export.txt": 1})
+    run_dbt(settings, "build", "--exclude", *plan.exclude, *target_args(settings), freeze_lake=False)
+    build_plan.record_build(settings)
+    assert [
+        entry.split("@")[0]
+        for entry in json.loads(build_plan.record_path(settings).read_text())["deliveries"]["wos"]
+    ] == ["wos-1"]
+    assert rows(settings, "select distinct snapshot_id from fct_region_output where source = 'wos'") == [
+        ("wos-1",)
+    ]
+    # The next refresh takes it, incrementally, and ends where a full rebuild over the same lake does.
+    after = build_plan.plan_build(settings)
+    assert not after.full_refresh and "wos" not in after.unchanged_sources
+    build_warehouse(settings, *target_args(settings))
+    assert ("wos-2",) in rows(
+        settings, "select distinct snapshot_id from fct_region_output where source = 'wos'"
+    )
+    rebuilt = settings_for(tmp_path / "rebuilt")
+    shutil.copytree(settings.lake_dir, rebuilt.lake_dir)
+    run_dbt(rebuilt, "build", *target_args(rebuilt), full_refresh=True)
+    assert_same_marts(settings.warehouse_path, rebuilt.warehouse_path)

@@ -19,7 +19,8 @@ import duckdb
 import pytest
 from lake_fixtures import Address, Record, write_file_parts, write_manifest, write_merged_ids
 
-from stiwatch.config import DBT_PROJECT_DIR
+from stiwatch.config import DBT_PROJECT_DIR, Settings
+from stiwatch.lake_index import freeze_lake_index
 
 WOS_SNAPSHOT = "2024-01-15_export"
 OPENALEX_SNAPSHOT = "2024-08-27"
@@ -109,7 +110,11 @@ def write_openalex(lake_dir: Path) -> None:
 
 
 def run_dbt(tmp_path: Path, lake_dir: Path, *args: str, **dbt_vars: object) -> None:
-    """Run the dbt CLI of this venv on the project, with the warehouse and dbt's own files under tmp_path."""
+    """Run the dbt CLI of this venv on the project, with the warehouse and dbt's own files under tmp_path,
+    over the lake's manifests frozen as a refresh freezes them (stiwatch.lake_index)."""
+    settings = Settings(data_dir=tmp_path, warehouse_path=tmp_path / "warehouse.duckdb")
+    assert lake_dir == settings.lake_dir, "the lake of a data root is <data root>/lake"
+    freeze_lake_index(settings)
     env = {
         **os.environ,
         "STIWATCH_DATA_DIR": str(tmp_path),

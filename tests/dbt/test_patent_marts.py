@@ -25,6 +25,7 @@ from stiwatch.config import DBT_PROJECT_DIR, Settings
 from stiwatch.dbt_runner import dbt_env
 from stiwatch.demo.patstat import generate_edition
 from stiwatch.executables import venv_executable
+from stiwatch.lake_index import freeze_lake_index
 
 EU27_AC = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
@@ -205,6 +206,7 @@ def build(settings: Settings, dbt_vars: dict[str, object], *, full_refresh: bool
         "--vars", json.dumps({**settings.dbt_vars(), **dbt_vars}),
         *(["--full-refresh"] if full_refresh else []),
     ]  # fmt: skip
+    freeze_lake_index(settings)
     result = subprocess.run(command, env=dbt_env(settings), capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-4000:]
 

@@ -74,7 +74,7 @@ def land(settings: Settings, snapshot_id: str, papers: list[list[str]]) -> None:
 
 
 def dbt_step(project: Path, settings: Settings, work: Path) -> None:
-    plan = build_plan.plan_build(settings)
+    plan = build_plan.plan_frozen_build(settings)
     env = {**os.environ, "STIWATCH_DATA_DIR": str(settings.data_dir),
            "STIWATCH_WAREHOUSE": str(settings.warehouse_path), "DO_NOT_TRACK": "1"}  # fmt: skip
     command = [

@@ -44,7 +44,7 @@ def _project_copy(root: Path) -> Path:
 
 def _build(project: Path, settings: Settings, work: Path) -> build_plan.BuildPlan:
     """One refresh's dbt step over the copy: plan, build (full refresh when planned), record."""
-    plan = build_plan.plan_build(settings)
+    plan = build_plan.plan_frozen_build(settings)
     env = {
         **os.environ,
         "STIWATCH_DATA_DIR": str(settings.data_dir),

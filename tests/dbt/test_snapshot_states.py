@@ -337,6 +337,7 @@ def test_fingerprint_flips_on_settings_and_seeds(tmp_path: Path, monkeypatch: py
     assert build_plan.plan_build(settings).full_refresh  # no warehouse yet
     settings.warehouse_path.touch()
     assert build_plan.plan_build(settings).full_refresh  # no record of a build
+    build_plan.plan_frozen_build(settings)  # the build reads the lake as it is now
     build_plan.record_build(settings)
     assert not build_plan.plan_build(settings).full_refresh  # unchanged
     write_wos(settings.lake_dir, 2)  # a later delivery: still incremental
@@ -346,11 +347,13 @@ def test_fingerprint_flips_on_settings_and_seeds(tmp_path: Path, monkeypatch: py
     seed = dbt_copy / "seeds" / "regions.csv"
     seed.write_text(seed.read_text(encoding="utf-8") + "XX,Testland,OTHER,,false,test\n", encoding="utf-8")
     assert build_plan.plan_build(settings).full_refresh  # a seed file
+    build_plan.plan_frozen_build(settings)  # the build reads the lake as it is now
     build_plan.record_build(settings)
     assert not build_plan.plan_build(settings).full_refresh
     # A correction re-ingested under the same id (a new ingested_at) changes a built state: rebuild.
     write_manifest(settings.lake_dir, "wos", "wos-2", "2024-02-01", {"export.txt": 2}, ingested_at=LATER)
     assert build_plan.plan_build(settings).full_refresh
+    build_plan.plan_frozen_build(settings)  # the build reads the lake as it is now
     build_plan.record_build(settings)
     # A delivery landing before one already built changes that state: rebuild.
     write_file_parts(settings.lake_dir, "wos", "wos-0", "export.txt", [Record("WOS:0", 2020, [CN])])
@@ -365,7 +368,8 @@ def test_a_full_precedes_a_delta_of_the_same_day_whatever_the_ids(tmp_path: Path
     write_manifest(
         lake, "openalex", "2026-11-29_api", "2026-11-29", {"p.jsonl": 1}, base="2026-11-29_api_full"
     )
-    order = [entry.split("@")[0] for entry in build_plan.deliveries(lake)["openalex"]]
+    manifests = [json.loads(path.read_text()) for path in sorted(lake.glob("*/snapshot=*/_manifest.json"))]
+    order = [entry.split("@")[0] for entry in build_plan.deliveries(manifests)["openalex"]]
     assert order == ["2026-11-29_api_full", "2026-11-29_api"]
 
 

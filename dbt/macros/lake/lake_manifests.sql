@@ -1,6 +1,7 @@
 {#-
     The per-snapshot manifests lake/<source>/snapshot=<id>/_manifest.json: the commit marker of a
-    snapshot. Staging keeps only rows of files listed here.
+    snapshot. Staging keeps only rows of files listed here. dbt reads them from the index frozen before
+    each build (lake_index() below, stiwatch.lake_index), never from the lake's folders.
 -#}
 
 {% macro manifest_snapshot_columns() %}
@@ -39,14 +40,14 @@
 
 
 {% macro lake_manifests() %}
-    {#- One row per published snapshot (every source). -#}
+    {#- One row per published snapshot (every source), as the build's frozen index lists them. -#}
     {%- set declared = source('lake', 'manifests') -%}  {#- registers the lineage; not rendered -#}
     {%- if not execute -%}
         {{ return('(select 1 as parse_time_placeholder)') }}
     {%- endif -%}
-    {%- set pattern = stiwatch.lake_path('*/snapshot=*/_manifest.json') -%}
-    {%- if adapter.dispatch('lake_has_manifests', 'stiwatch')(pattern) -%}
-        {{ return(adapter.dispatch('read_lake_manifests', 'stiwatch')(pattern)) }}
+    {%- set index = stiwatch.lake_index() -%}
+    {%- if adapter.dispatch('lake_index_has_manifests', 'stiwatch')(index) -%}
+        {{ return(adapter.dispatch('read_lake_manifests', 'stiwatch')(index)) }}
     {%- else -%}
         {{ return(stiwatch.empty_relation(stiwatch.manifest_snapshot_columns())) }}
     {%- endif -%}
@@ -54,36 +55,54 @@
 
 
 {% macro lake_manifest_files() %}
-    {#- One row per data file listed in a manifest (every source). -#}
+    {#- One row per data file listed in a manifest of the build's frozen index (every source). -#}
     {%- set declared = source('lake', 'manifests') -%}  {#- registers the lineage; not rendered -#}
     {%- if not execute -%}
         {{ return('(select 1 as parse_time_placeholder)') }}
     {%- endif -%}
-    {%- set pattern = stiwatch.lake_path('*/snapshot=*/_manifest.json') -%}
-    {%- if adapter.dispatch('lake_has_manifests', 'stiwatch')(pattern) -%}
-        {{ return(adapter.dispatch('read_lake_manifest_files', 'stiwatch')(pattern)) }}
+    {%- set index = stiwatch.lake_index() -%}
+    {%- if adapter.dispatch('lake_index_has_manifests', 'stiwatch')(index) -%}
+        {{ return(adapter.dispatch('read_lake_manifest_files', 'stiwatch')(index)) }}
     {%- else -%}
         {{ return(stiwatch.empty_relation(stiwatch.manifest_file_columns())) }}
     {%- endif -%}
 {% endmacro %}
 
 
-{% macro default__lake_has_manifests(pattern) %}
-    {{ return(stiwatch.lake_has_files(pattern)) }}
+{% macro lake_index() %}
+    {#-
+        The path of the lake's manifests frozen for this build (var lake_index, one manifest per line,
+        written by stiwatch.lake_index before each build), quoted for a SQL string literal. dbt never
+        globs the manifests themselves: a snapshot published mid-build waits for the next build. Spark
+        could not list them anyway (it skips file names starting with `_`, Hadoop's hidden files).
+    -#}
+    {%- set index = var('lake_index') | string -%}
+    {%- if not stiwatch.lake_has_files(index | replace("'", "''")) -%}
+        {{ exceptions.raise_compiler_error(
+            index ~ " is missing: it lists the deliveries a build reads and is written just before each "
+            ~ "build. Build through stiwatch (stiwatch refresh, or stiwatch.dbt_runner.run_dbt)") }}
+    {%- endif -%}
+    {{ return(index) }}
 {% endmacro %}
 
-{% macro default__read_lake_manifests(pattern) %}
+
+{% macro default__lake_index_has_manifests(index) %}
+    {#- An empty index (a lake without manifests) reads as no rows. -#}
+    {{ return(true) }}
+{% endmacro %}
+
+{% macro default__read_lake_manifests(index) %}
     {{ exceptions.raise_compiler_error(
         "read_lake_manifests is not implemented for adapter '" ~ adapter.type() ~ "'") }}
 {% endmacro %}
 
-{% macro default__read_lake_manifest_files(pattern) %}
+{% macro default__read_lake_manifest_files(index) %}
     {{ exceptions.raise_compiler_error(
         "read_lake_manifest_files is not implemented for adapter '" ~ adapter.type() ~ "'") }}
 {% endmacro %}
 
 
-{% macro duckdb__read_manifest_json(pattern) -%}
+{% macro duckdb__read_manifest_json(index) -%}
     {#-
         An explicit schema: keys we do not use (unknown_country_strings, ...) are ignored; a key missing
         from an older manifest (kind, base) reads as NULL (stg_lake__snapshots treats it as a full delivery).
@@ -93,7 +112,7 @@
         but is not in the lake view; `accepted` (`stiwatch accept`) lets a held state through the
         plausibility gate (int_state_plausibility).
     -#}
-    (select * from read_json('{{ pattern }}', format = 'auto', columns = {
+    (select * from read_json('{{ index | replace("'", "''") }}', format = 'newline_delimited', columns = {
         source: 'varchar',
         snapshot_id: 'varchar',
         as_of: 'date',
@@ -107,65 +126,55 @@
     }) where source in ({{ stiwatch.counted_sources_list() }}) and retracted is null)
 {%- endmacro %}
 
-{% macro duckdb__read_lake_manifests(pattern) %}
+{% macro duckdb__read_lake_manifests(index) %}
     {{ return(
         '(select source, snapshot_id, as_of, ingested_at, records, kind, base,'
         ~ ' accepted."by" as accepted_by, accepted."at" as accepted_at from '
-        ~ stiwatch.duckdb__read_manifest_json(pattern) ~ ')'
+        ~ stiwatch.duckdb__read_manifest_json(index) ~ ')'
     ) }}
 {% endmacro %}
 
-{% macro duckdb__read_lake_manifest_files(pattern) %}
+{% macro duckdb__read_lake_manifest_files(index) %}
     {{ return(
         '(select source, snapshot_id, file.path as file_path, file.bytes as file_bytes,'
         ~ ' file.sha256 as file_sha256, file.records as file_records, file.format as file_format'
         ~ ' from (select source, snapshot_id, unnest(files) as file from '
-        ~ stiwatch.duckdb__read_manifest_json(pattern) ~ '))'
+        ~ stiwatch.duckdb__read_manifest_json(index) ~ '))'
     ) }}
 {% endmacro %}
 
 
-{#-
-    Spark never lists files whose names start with `_` (Hadoop's hidden files): it reads the manifests
-    from the copy stiwatch.spark_manifests writes before each build (var spark_manifest_index), one
-    manifest per line, unchanged.
--#}
-{% macro spark__lake_has_manifests(pattern) %}
-    {%- set index = var('spark_manifest_index') | string -%}
-    {%- if not stiwatch.lake_has_files(index) -%}
-        {{ exceptions.raise_compiler_error(
-            index ~ " is missing: Spark builds read the lake's manifests from it. Build through stiwatch "
-            ~ "(stiwatch refresh, or stiwatch.dbt_runner.run_dbt), which writes it first") }}
-    {%- endif -%}
+{% macro spark__lake_index_has_manifests(index) %}
     {%- set lines = run_query('select count(*) from text.`' ~ stiwatch.spark_path(index) ~ '`') -%}
     {{ return(lines.columns[0].values()[0] > 0) }}
 {% endmacro %}
 
-{% macro spark__read_manifest_json(pattern) -%}
-    {#- As duckdb__read_manifest_json (the same keys and filters); pattern is DuckDB's, unused here. -#}
+{% macro spark__read_manifest_json(index) -%}
+    {#- As duckdb__read_manifest_json (the same keys and filters). -#}
     (select manifest.* from (
         select from_json(value, 'source string, snapshot_id string, as_of date,
             ingested_at timestamp, records bigint, kind string, base string,
             files array<struct<path: string, bytes: bigint, sha256: string, records: bigint, format: string>>,
             accepted struct<`by`: string, `at`: string>,
             retracted struct<`by`: string, `at`: string, why: string>') as manifest
-        from text.`{{ stiwatch.spark_path(var('spark_manifest_index') | string) }}`
+        from text.`{{ stiwatch.spark_path(index) }}`
     ) as parsed
     where manifest.source in ({{ stiwatch.counted_sources_list() }}) and manifest.retracted is null)
 {%- endmacro %}
-{% macro spark__read_lake_manifests(pattern) %}
+
+{% macro spark__read_lake_manifests(index) %}
     {{ return(
         '(select source, snapshot_id, as_of, ingested_at, records, kind, base,'
         ~ ' accepted.`by` as accepted_by, accepted.`at` as accepted_at from '
-        ~ stiwatch.spark__read_manifest_json(pattern) ~ ' as manifests)'
+        ~ stiwatch.spark__read_manifest_json(index) ~ ' as manifests)'
     ) }}
 {% endmacro %}
 
-{% macro spark__read_lake_manifest_files(pattern) %}
+{% macro spark__read_lake_manifest_files(index) %}
     {{ return(
         '(select source, snapshot_id, file.path as file_path, file.bytes as file_bytes,'
         ~ ' file.sha256 as file_sha256, file.records as file_records, file.format as file_format'
-        ~ ' from ' ~ stiwatch.spark__read_manifest_json(pattern) ~ ' as manifests'
+        ~ ' from ' ~ stiwatch.spark__read_manifest_json(index) ~ ' as manifests'
         ~ ' lateral view explode(files) exploded as file)'
     ) }}
 {% endmacro %}

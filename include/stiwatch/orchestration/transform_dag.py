@@ -81,23 +81,25 @@ still waits for the gate to pass.
 
 
 _PLAN_DOC = """
-Decides whether `dbt_build` may be incremental (compute only the snapshot states not built yet) or must
-rebuild every state with `--full-refresh`: after a change of dbt code, seeds, settings (dbt vars) or
-institution matching, a delivery landed before one already built, or without a record of a previous
-build (`stiwatch.build_plan`). An incremental build leaves out the seeds and the models of every source
-with nothing new (tags `source_<name>`). Returns both through XCom.
+Freezes the lake's manifests into the index dbt reads (`lake_index/manifests.jsonl` under the data folder,
+`stiwatch.lake_index`): `dbt_build` reads exactly these deliveries, and one published while it runs waits
+for the next run. Then decides whether `dbt_build` may be incremental (compute only the snapshot states
+not built yet) or must rebuild every state with `--full-refresh`: after a change of dbt code, seeds,
+settings (dbt vars) or institution matching, a delivery landed before one already built, or without a
+record of a previous build (`stiwatch.build_plan`). An incremental build leaves out the seeds and the
+models of every source with nothing new (tags `source_<name>`). Returns both through XCom.
 """
 
 _RECORD_DOC = """
 Records the successful build (`warehouse_build.json` under the data folder): the fingerprint the next
-`plan_dbt_build` compares with.
+`plan_dbt_build` compares with, and the deliveries of the index the build read.
 """
 
 
 def _plan_dbt_build() -> dict[str, object]:
-    from stiwatch.build_plan import plan_build
+    from stiwatch.build_plan import plan_frozen_build
 
-    plan = plan_build(Settings.from_env())
+    plan = plan_frozen_build(Settings.from_env())
     log.info("dbt build %s: %s", "full refresh" if plan.full_refresh else "incremental", plan.reason)
     # dbt reads a space-separated --exclude as a union of selectors; "" excludes nothing.
     return {"full_refresh": plan.full_refresh, "exclude": " ".join(plan.exclude)}
@@ -203,9 +205,9 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
         },
         append_env=True,
         vars=settings.dbt_vars(),
-        # As run_dbt: the folders and, for Spark, the lake's manifest index, written just before dbt reads
-        # the lake (on whichever worker runs the task: nothing is left from an earlier task).
-        pre_execute=lambda context: prepare_engine(settings),
+        # As run_dbt: the folders (on whichever worker runs the task: nothing is left from an earlier task),
+        # reading the deliveries plan_dbt_build froze into the lake index under the data root.
+        pre_execute=lambda context: prepare_engine(settings, freeze_lake=False),
         pool=WAREHOUSE_POOL,
         # Not retried: a failing dbt test or model is a data or code problem that fails the same way again
         # (records failing a record-level rule are quarantined, not failed: stg_lake__quarantine), and a

@@ -1,0 +1,63 @@
+"""The deliveries a dbt build reads: the lake's manifests frozen into one JSON-lines index.
+
+dbt reads the lake through its manifests (a snapshot's commit marker, ``_manifest.json``), and ingest DAGs
+publish while a build runs. Were the manifests globbed live, a delivery published mid-build would reach
+the models that happen to run after it and not those before, and the build record, written after dbt,
+would call it built. So dbt never lists them: before a build the manifests are copied into this index
+(each unchanged, one per line), every model reads the index (dbt/macros/lake/lake_manifests.sql), and
+the build record (stiwatch.build_plan) lists the deliveries of the index, exactly what the build read. A
+delivery published after the freeze waits for the next build. One listing per build also suits a lake on
+object storage, and Spark needs the copy anyway: its file listing skips names starting with ``_``.
+
+Frozen under the warehouse writer lock (stiwatch.warehouse_lock), so the index never changes under a
+running build; written atomically, so no build reads a half-written one. An empty lake gives an empty file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from stiwatch.atomic_io import atomic_path, read_json
+from stiwatch.config import Settings
+from stiwatch.layout import LAKE_MANIFESTS_GLOB
+from stiwatch.warehouse_lock import acquire
+
+
+def lake_manifests(settings: Settings) -> list[dict[str, Any]]:
+    """Every manifest of the lake now (retracted ones and reference data too), in path order."""
+    return [read_json(path) for path in sorted(settings.lake_dir.glob(LAKE_MANIFESTS_GLOB))]
+
+
+def freeze_lake_index(settings: Settings) -> list[dict[str, Any]]:
+    """Copy every manifest of the lake into ``settings.lake_index_path``; return them.
+
+    Waits for a running dbt writer (``STIWATCH_WAREHOUSE_LOCK_WAIT``) rather than change its input.
+    """
+    lock = acquire(settings.warehouse_path, settings.warehouse_lock_wait)
+    try:
+        manifests = lake_manifests(settings)
+        with atomic_path(settings.lake_index_path) as tmp, tmp.open("w", encoding="utf-8") as out:
+            for manifest in manifests:
+                out.write(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n")
+    finally:
+        os.close(lock)
+    return manifests
+
+
+def read_lake_index(settings: Settings) -> list[dict[str, Any]]:
+    """The manifests the last frozen index holds (what the last dbt build read)."""
+    from stiwatch.errors import DataError
+
+    path = settings.lake_index_path
+    if not path.exists():
+        raise DataError(
+            f"{path} is missing: it lists the deliveries a dbt build reads and is written before each build. "
+            "Build through stiwatch (stiwatch refresh, or stiwatch.dbt_runner.run_dbt)"
+        )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        return [json.loads(line) for line in lines if line]
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}: not valid JSON lines ({exc}); remove it and build again") from exc
