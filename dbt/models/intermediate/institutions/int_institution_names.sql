@@ -1,11 +1,32 @@
--- One name and country per institution key, voted over every kept state: each affiliation row proposes
--- its WoS match's registry name, else the registry name of its OpenAlex ROR id (looked up over all
--- matches), else its own text and country; the most frequent proposal wins (ties: the alphabetically
--- first), so a ROR id named slightly differently by two sources reads the same everywhere. A table over
--- all kept states, as a new state can rename an institution, but it reads only the per-state ballot
--- counts (int_institution_name_votes), not the affiliations.
+-- One name and country per institution key, voted over the served states (kept, and not held back by
+-- the plausibility gate: int_served_snapshots): each affiliation row proposes its WoS match's registry
+-- name, else the registry name of its OpenAlex ROR id (looked up over all matches), else its own text
+-- and country; the most frequent proposal wins (ties: the alphabetically first), so a ROR id named
+-- slightly differently by two sources reads the same everywhere. A table over all kept states, as a new
+-- state can rename an institution, but it reads only the per-state ballot counts
+-- (int_institution_name_votes), not the affiliations.
 with
 
+ballots as (
+    select
+        counted.institution_key,
+        counted.is_openalex_ror,
+        counted.matched_name,
+        counted.matched_country,
+        counted.organisation,
+        counted.country_code,
+        counted.region,
+        counted.n_affiliations,
+        coalesce(served.is_kept, false) as is_served
+    from {{ ref('int_institution_name_votes') }} as counted
+    left join {{ ref('int_served_snapshots') }} as served
+        on
+            counted.source = served.source
+            and counted.snapshot_id = served.snapshot_id
+),
+
+-- A state the plausibility gate holds back is in no mart, so it does not name what the marts show: a
+-- key's ballots from served states decide; a key found only in held states is named by those.
 votes as (
     select
         institution_key,
@@ -16,7 +37,8 @@ votes as (
         country_code,
         region,
         n_affiliations
-    from {{ ref('int_institution_name_votes') }}
+    from ballots
+    qualify is_served or not bool_or(is_served) over (partition by institution_key)
 ),
 
 -- Whether a key is on an EU27/AC or CN affiliation of any kept state (the two sides of the
