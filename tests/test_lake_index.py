@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import replace
@@ -11,7 +12,7 @@ import pytest
 from stiwatch import build_plan
 from stiwatch.config import Settings
 from stiwatch.errors import DataError
-from stiwatch.lake_index import freeze_lake_index, read_lake_index
+from stiwatch.lake_index import check_lake_index, freeze_lake_index, read_lake_index
 from stiwatch.warehouse_lock import WarehouseLockedError, acquire
 
 
@@ -32,7 +33,9 @@ def test_every_manifest_becomes_one_line_and_an_empty_lake_an_empty_file(setting
     second = {"source": "ror", "snapshot_id": "b", "note": "Zürich's"}
     _manifest(settings, "wos", "a", json.dumps(first, indent=2))
     _manifest(settings, "ror", "b", json.dumps(second, indent=2))
-    assert freeze_lake_index(settings) == [second, first]  # sorted by path: ror/ before wos/
+    frozen = freeze_lake_index(settings)
+    assert frozen.manifests == [second, first]  # sorted by path: ror/ before wos/
+    assert frozen.sha256 == hashlib.sha256(settings.lake_index_path.read_bytes()).hexdigest()
     lines = settings.lake_index_path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == [second, first]
     assert read_lake_index(settings) == [second, first]
@@ -73,3 +76,16 @@ def test_the_record_lists_what_the_build_read_not_the_lake_now(settings: Setting
     assert json.loads(build_plan.record_path(settings).read_text("utf-8"))["deliveries"] == {"wos": ["a@t"]}
     plan = build_plan.plan_build(settings)  # the next refresh: b is new, a build is due
     assert not plan.full_refresh and "wos" not in plan.unchanged_sources
+
+
+def test_a_build_refuses_an_index_frozen_again_after_its_plan(settings: Settings) -> None:
+    _manifest(settings, "wos", "a", _wos("a", "2024-01-01"))
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    settings.warehouse_path.touch()
+    plan = build_plan.plan_frozen_build(settings)
+    assert plan.lake_index_sha256 is not None
+    check_lake_index(settings, plan.lake_index_sha256)  # the transform DAG's dbt tasks, before dbt
+    _manifest(settings, "wos", "b", _wos("b", "2024-02-01"))
+    freeze_lake_index(settings)  # a dbt command run by hand in between
+    with pytest.raises(RuntimeError, match=r"manifests\.jsonl is not the one the build plan froze"):
+        check_lake_index(settings, plan.lake_index_sha256)

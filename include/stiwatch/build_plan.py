@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,8 @@ class BuildPlan:
     full_refresh: bool
     reason: str
     unchanged_sources: tuple[str, ...] = ()
+    # SHA-256 of the lake index the build must read (plan_frozen_build); None when the plan froze nothing.
+    lake_index_sha256: str | None = None
 
     @property
     def exclude(self) -> tuple[str, ...]:
@@ -194,7 +196,8 @@ def plan_build(settings: Settings, manifests: list[dict[str, Any]] | None = None
 def plan_frozen_build(settings: Settings) -> BuildPlan:
     """Freeze the lake's manifests for the next build (stiwatch.lake_index) and plan it over them: the
     build reads exactly the deliveries its plan saw, whatever is published while it runs."""
-    return plan_build(settings, freeze_lake_index(settings))
+    frozen = freeze_lake_index(settings)
+    return replace(plan_build(settings, frozen.manifests), lake_index_sha256=frozen.sha256)
 
 
 def record_build(settings: Settings) -> Path:

@@ -15,8 +15,10 @@ running build; written atomically, so no build reads a half-written one. An empt
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from stiwatch.atomic_io import atomic_path, read_json
@@ -30,20 +32,43 @@ def lake_manifests(settings: Settings) -> list[dict[str, Any]]:
     return [read_json(path) for path in sorted(settings.lake_dir.glob(LAKE_MANIFESTS_GLOB))]
 
 
-def freeze_lake_index(settings: Settings) -> list[dict[str, Any]]:
-    """Copy every manifest of the lake into ``settings.lake_index_path``; return them.
+@dataclass(frozen=True)
+class FrozenIndex:
+    """What a freeze wrote: the manifests, and the SHA-256 of the file holding them."""
+
+    manifests: list[dict[str, Any]]
+    sha256: str
+
+
+def freeze_lake_index(settings: Settings) -> FrozenIndex:
+    """Copy every manifest of the lake into ``settings.lake_index_path``.
 
     Waits for a running dbt writer (``STIWATCH_WAREHOUSE_LOCK_WAIT``) rather than change its input.
     """
     lock = acquire(settings.warehouse_path, settings.warehouse_lock_wait)
     try:
         manifests = lake_manifests(settings)
-        with atomic_path(settings.lake_index_path) as tmp, tmp.open("w", encoding="utf-8") as out:
-            for manifest in manifests:
-                out.write(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n")
+        text = "".join(
+            json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n" for manifest in manifests
+        )
+        with atomic_path(settings.lake_index_path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
     finally:
         os.close(lock)
-    return manifests
+    return FrozenIndex(manifests, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def check_lake_index(settings: Settings, planned_sha256: str) -> None:
+    """Refuse to build over an index other than the one the build plan froze (a dbt command run by hand
+    between the plan and the build freezes it again): the plan's exclusions would not fit it."""
+    path = settings.lake_index_path
+    found = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "missing"
+    if found != planned_sha256:
+        raise RuntimeError(
+            f"{path} is not the one the build plan froze (sha256 {planned_sha256[:12]}, found {found[:12]}): "
+            "another dbt command froze the lake again after the plan. Nothing was built; run the transform "
+            "again, and it plans anew"
+        )
 
 
 def read_lake_index(settings: Settings) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from airflow.sdk import DAG, dag, get_current_context, task
+from airflow.sdk import DAG, Context, dag, get_current_context, task
 from cosmos import ProfileConfig
 from cosmos.constants import InvocationMode
 from cosmos.operators.local import DbtBuildLocalOperator
@@ -35,6 +35,7 @@ from stiwatch.dbt_runner import (
     prepare_engine,
 )
 from stiwatch.executables import venv_executable
+from stiwatch.lake_index import check_lake_index
 from stiwatch.orchestration import tasks
 from stiwatch.orchestration.assets import lake_asset, serving_asset, warehouse_asset
 from stiwatch.orchestration.failures import record_failure
@@ -87,7 +88,8 @@ for the next run. Then decides whether `dbt_build` may be incremental (compute o
 not built yet) or must rebuild every state with `--full-refresh`: after a change of dbt code, seeds,
 settings (dbt vars) or institution matching, a delivery landed before one already built, or without a
 record of a previous build (`stiwatch.build_plan`). An incremental build leaves out the seeds and the
-models of every source with nothing new (tags `source_<name>`). Returns both through XCom.
+models of every source with nothing new (tags `source_<name>`). Returns both through XCom, with the
+index's SHA-256, which the dbt tasks check before dbt starts.
 """
 
 _RECORD_DOC = """
@@ -102,7 +104,18 @@ def _plan_dbt_build() -> dict[str, object]:
     plan = plan_frozen_build(Settings.from_env())
     log.info("dbt build %s: %s", "full refresh" if plan.full_refresh else "incremental", plan.reason)
     # dbt reads a space-separated --exclude as a union of selectors; "" excludes nothing.
-    return {"full_refresh": plan.full_refresh, "exclude": " ".join(plan.exclude)}
+    return {
+        "full_refresh": plan.full_refresh,
+        "exclude": " ".join(plan.exclude),
+        "lake_index_sha256": plan.lake_index_sha256,
+    }
+
+
+def _prepare_planned_build(settings: Settings, context: Context) -> None:
+    """Before each dbt task of the run: the engine's folders (on whichever worker runs the task: nothing is
+    left from an earlier task) and a check that the lake index is still the one plan_dbt_build froze."""
+    prepare_engine(settings, freeze_lake=False)
+    check_lake_index(settings, context["ti"].xcom_pull(task_ids="plan_dbt_build")["lake_index_sha256"])
 
 
 def _record_dbt_build() -> str:
@@ -205,9 +218,7 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
         },
         append_env=True,
         vars=settings.dbt_vars(),
-        # As run_dbt: the folders (on whichever worker runs the task: nothing is left from an earlier task),
-        # reading the deliveries plan_dbt_build froze into the lake index under the data root.
-        pre_execute=lambda context: prepare_engine(settings, freeze_lake=False),
+        pre_execute=lambda context: _prepare_planned_build(settings, context),
         pool=WAREHOUSE_POOL,
         # Not retried: a failing dbt test or model is a data or code problem that fails the same way again
         # (records failing a record-level rule are quarantined, not failed: stg_lake__quarantine), and a
