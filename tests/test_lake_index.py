@@ -89,3 +89,27 @@ def test_a_build_refuses_an_index_frozen_again_after_its_plan(settings: Settings
     freeze_lake_index(settings)  # a dbt command run by hand in between
     with pytest.raises(RuntimeError, match=r"manifests\.jsonl is not the one the build plan froze"):
         check_lake_index(settings, plan.lake_index_sha256)
+
+
+class _TaskInstance:
+    """The one call a dbt task's pre_execute makes on its context's task instance."""
+
+    def __init__(self, plan: dict | None) -> None:
+        self.plan = plan
+
+    def xcom_pull(self, task_ids: str) -> dict | None:
+        assert task_ids == "plan_dbt_build"
+        return self.plan
+
+
+def test_the_transform_dag_checks_its_plan_before_dbt(settings: Settings) -> None:
+    from stiwatch.orchestration.transform_dag import _prepare_planned_build
+
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    settings.warehouse_path.touch()
+    plan = build_plan.plan_frozen_build(settings)
+    _prepare_planned_build(settings, {"ti": _TaskInstance({"lake_index_sha256": plan.lake_index_sha256})})
+    with pytest.raises(RuntimeError, match="not the one the build plan froze"):
+        _prepare_planned_build(settings, {"ti": _TaskInstance({"lake_index_sha256": "0" * 64})})
+    with pytest.raises(RuntimeError, match="plan_dbt_build returned no plan"):
+        _prepare_planned_build(settings, {"ti": _TaskInstance(None)})

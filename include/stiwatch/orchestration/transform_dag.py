@@ -115,7 +115,10 @@ def _prepare_planned_build(settings: Settings, context: Context) -> None:
     """Before each dbt task of the run: the engine's folders (on whichever worker runs the task: nothing is
     left from an earlier task) and a check that the lake index is still the one plan_dbt_build froze."""
     prepare_engine(settings, freeze_lake=False)
-    check_lake_index(settings, context["ti"].xcom_pull(task_ids="plan_dbt_build")["lake_index_sha256"])
+    plan = context["ti"].xcom_pull(task_ids="plan_dbt_build")
+    if not plan:  # dbt_build_dq_results runs whatever happened upstream
+        raise RuntimeError("plan_dbt_build returned no plan (it failed or did not run): see its log")
+    check_lake_index(settings, plan["lake_index_sha256"])
 
 
 def _record_dbt_build() -> str:
