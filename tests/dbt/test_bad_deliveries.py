@@ -12,7 +12,7 @@ asserting what the warehouse serves afterwards and that the next build recovers.
   oa-full   as of 2024-05-01: W1..W60 2021 CN+US in part_000.jsonl; part_001.jsonl repeats W60 with the
             same updated_date and another title (the part_000 copy is quarantined; W60 counts once)
   oa-page   as of 2024-06-01, a new full: W1..W5 2021 CN+US (5 of 60: 92% fewer records, and CN / US
-            2021 5 against 60: held)
+            2021 5 against 60: held); W1 also in QQ, a country code found nowhere else
 
 Build 1 holds wos-b and oa-page back; then wos-b is accepted and the record/region-year thresholds are
 raised to 95% (settings), so both become current; then oa-page is retracted and the next build recomputes
@@ -74,7 +74,9 @@ def write_lake(lake: Path) -> None:
         lake, "openalex", "oa-full", "part_001.jsonl", [Record("W60", 2021, [CN, US], APRIL, "Other")]
     )
     write_manifest(lake, "openalex", "oa-full", "2024-05-01", {"part_000.jsonl": 60, "part_001.jsonl": 1})
-    write_file_parts(lake, "openalex", "oa-page", "page.json", works[:5])
+    # W1 of the page also has an address in QQ (a code no other delivery has, nor any seed).
+    page = [Record("W1", 2021, [CN, US, Address("QQ", "QQ")], APRIL), *works[1:5]]
+    write_file_parts(lake, "openalex", "oa-page", "page.json", page)
     write_manifest(lake, "openalex", "oa-page", "2024-06-01", {"page.json": 5})
 
 
@@ -95,6 +97,13 @@ def states_in_marts(settings: Settings) -> set[str]:
         if "snapshot_id" in columns and table not in ("dq_state_plausibility", "dq_quarantine"):
             found |= {s for (s,) in rows(settings, f"select distinct snapshot_id from {table}")}
     return found
+
+
+def served_dimensions(settings: Settings) -> tuple[int, int]:
+    """(rows of dim_country for QQ, dim_institution's affiliations of openalex:I1)."""
+    qq = rows(settings, "select count(*) from dim_country where country_code = 'QQ'")[0][0]
+    i1 = rows(settings, "select n_affiliations from dim_institution where institution_key = 'openalex:I1'")
+    return qq, i1[0][0]
 
 
 def gate(settings: Settings) -> dict[str, tuple]:
@@ -166,6 +175,9 @@ def test_an_empty_and_a_small_delivery_are_held_back(first: Settings) -> None:
     assert held
     assert "5 records against 60 in oa-full (92% fewer, more than 20% allowed)" in note
     assert "CN 2021: 5 publications against 60 in oa-full (92% fewer, more than 50% allowed)" in note
+    # Nor do the served dimensions show it: no QQ, and openalex:I1 (first affiliation of every OpenAlex
+    # work) has the 60 affiliations of oa-full, not the 5 more of oa-page.
+    assert served_dimensions(first) == (0, 60)
 
 
 def test_the_quality_report_says_so_with_the_numbers(first: Settings) -> None:
@@ -196,6 +208,7 @@ def test_accept_and_thresholds_let_a_real_drop_through(accepted: Settings) -> No
         and note.startswith("accepted by tester: it holds no records (wos-a holds 62)")
     )
     assert gate(accepted)["oa-page"] == (False, False, "plausible")  # 92% < 95%
+    assert served_dimensions(accepted) == (1, 65)  # oa-page is served now: QQ, and 60 + 5
     assert rows(accepted, "select gate_max_record_drop from dq_state_plausibility limit 1") == [(0.95,)]
 
 
@@ -208,6 +221,7 @@ def test_retract_recomputes_without_the_snapshot(accepted: Settings) -> None:
     assert current_states(accepted) == [("openalex", "oa-full"), ("wos", "wos-b")]
     assert "oa-page" not in states_in_marts(accepted) and "oa-page" not in gate(accepted)
     assert rows(accepted, "select count(*) from dq_quarantine where snapshot_id = 'oa-page'") == [(0,)]
+    assert served_dimensions(accepted) == (0, 60)
     # Kept on disk, marked retracted.
     snapshot_dir = layout.snapshot_dir(accepted.lake_dir, "openalex", "oa-page")
     assert (snapshot_dir / "publications").is_dir()

@@ -1,5 +1,6 @@
 -- Every country code the warehouse knows: the countries of the regions seed, those of the WoS
--- country-name seed and any other code found in the affiliations (an OpenAlex country code, UNKNOWN),
+-- country-name seed and any other code found in the affiliations of a served state (an OpenAlex country
+-- code, UNKNOWN),
 -- with its region membership under the current settings (var cn_includes_hk_mo) and the flags the
 -- EU27/AC variants need (EU27 member, UK, EU27/AC excluding the UK).
 with
@@ -23,9 +24,15 @@ wos_names as (
     group by country_code
 ),
 
+-- Of served states only: a state the plausibility gate holds back is in no mart (int_served_snapshots).
 affiliation_codes as (
-    select distinct country_code
-    from {{ ref('int_affiliations_regioned') }}
+    select distinct affiliations.country_code
+    from {{ ref('int_affiliations_regioned') }} as affiliations
+    inner join {{ ref('int_served_snapshots') }} as served
+        on
+            affiliations.source = served.source
+            and affiliations.snapshot_id = served.snapshot_id
+    where served.is_kept
 ),
 
 country_codes as (

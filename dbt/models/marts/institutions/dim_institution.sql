@@ -1,4 +1,4 @@
--- One row per institution found in any affiliation of any snapshot: a ROR organisation, an OpenAlex
+-- One row per institution found in any affiliation of a served state: a ROR organisation, an OpenAlex
 -- institution without a ROR id (openalex:I...), or an unresolved organisation string kept as its own
 -- institution (unresolved:<country>:<text>). Region follows the regions seed and var cn_includes_hk_mo,
 -- as for affiliations (int_affiliations_regioned). Not rolled up by var roll_up_institutions (it is the
@@ -6,9 +6,15 @@
 -- the institution itself without one) so BI can roll up, and rolled-up marts' keys are top_parent_key.
 with
 
+-- Of served states only: a state the plausibility gate holds back is in no mart (int_served_snapshots).
 affiliations as (
-    select * from {{ ref('int_affiliation_institutions') }}
-    where institution_key is not null
+    select keyed.*
+    from {{ ref('int_affiliation_institutions') }} as keyed
+    inner join {{ ref('int_served_snapshots') }} as served
+        on
+            keyed.source = served.source
+            and keyed.snapshot_id = served.snapshot_id
+    where keyed.institution_key is not null and served.is_kept
 ),
 
 institutions as (
