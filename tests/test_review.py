@@ -51,7 +51,7 @@ def test_retract_records_who_when_why_and_keeps_everything_else(settings: Settin
     assert verdict["at"].endswith("+00:00")
     # Out of every listing of the lake, but on disk.
     assert landing.ingested_manifests(settings.lake_dir, "wos") == []
-    assert build_plan.deliveries(lake_manifests(settings)) == {}
+    assert build_plan.deliveries(lake_manifests(settings.lake_dir)) == {}
     assert landing.manifest_path(settings.lake_dir, "wos", SNAPSHOT).exists()
 
 

@@ -180,7 +180,7 @@ def plan_build(settings: Settings, manifests: list[dict[str, Any]] | None = None
     previous = read_json(record)
     if previous.get("fingerprint") != fingerprint(settings):
         return BuildPlan(True, "dbt code, seeds, settings or institution matching changed")
-    manifests = lake_manifests(settings) if manifests is None else manifests
+    manifests = lake_manifests(settings.lake_dir) if manifests is None else manifests
     now = deliveries(manifests)
     for source, built in previous.get("deliveries", {}).items():
         if now.get(source, [])[: len(built)] != built:

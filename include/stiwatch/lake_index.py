@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from stiwatch.atomic_io import atomic_path, read_json
@@ -27,9 +28,9 @@ from stiwatch.layout import LAKE_MANIFESTS_GLOB
 from stiwatch.warehouse_lock import acquire
 
 
-def lake_manifests(settings: Settings) -> list[dict[str, Any]]:
+def lake_manifests(lake_dir: Path) -> list[dict[str, Any]]:
     """Every manifest of the lake now (retracted ones and reference data too), in path order."""
-    return [read_json(path) for path in sorted(settings.lake_dir.glob(LAKE_MANIFESTS_GLOB))]
+    return [read_json(path) for path in sorted(lake_dir.glob(LAKE_MANIFESTS_GLOB))]
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def freeze_lake_index(settings: Settings) -> FrozenIndex:
     """
     lock = acquire(settings.warehouse_path, settings.warehouse_lock_wait)
     try:
-        manifests = lake_manifests(settings)
+        manifests = lake_manifests(settings.lake_dir)
         text = "".join(
             json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + "\n" for manifest in manifests
         )

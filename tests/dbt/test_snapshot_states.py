@@ -32,6 +32,7 @@ from lake_fixtures import Address, Record, write_file_parts, write_manifest, wri
 from stiwatch import build_plan
 from stiwatch.config import DBT_PROJECT_DIR, Settings
 from stiwatch.dbt_runner import run_dbt
+from stiwatch.lake_index import lake_manifests
 from warehouse_compare import assert_same_marts, mart_tables
 
 CN, DE, FR, US = (Address(c, c) for c in ("CN", "DE", "FR", "US"))
@@ -368,8 +369,7 @@ def test_a_full_precedes_a_delta_of_the_same_day_whatever_the_ids(tmp_path: Path
     write_manifest(
         lake, "openalex", "2026-11-29_api", "2026-11-29", {"p.jsonl": 1}, base="2026-11-29_api_full"
     )
-    manifests = [json.loads(path.read_text()) for path in sorted(lake.glob("*/snapshot=*/_manifest.json"))]
-    order = [entry.split("@")[0] for entry in build_plan.deliveries(manifests)["openalex"]]
+    order = [entry.split("@")[0] for entry in build_plan.deliveries(lake_manifests(lake))["openalex"]]
     assert order == ["2026-11-29_api_full", "2026-11-29_api"]
 
 

@@ -72,7 +72,7 @@
 {% macro lake_index() %}
     {#-
         The path of the lake's manifests frozen for this build (var lake_index, one manifest per line,
-        written by stiwatch.lake_index before each build), quoted for a SQL string literal. dbt never
+        written by stiwatch.lake_index before each build); each reader quotes it for its engine. dbt never
         globs the manifests themselves: a snapshot published mid-build waits for the next build. Spark
         could not list them anyway (it skips file names starting with `_`, Hadoop's hidden files).
     -#}

@@ -1,8 +1,7 @@
 -- Every country code the warehouse knows: the countries of the regions seed, those of the WoS
 -- country-name seed and any other code found in the affiliations of a served state (an OpenAlex country
--- code, UNKNOWN),
--- with its region membership under the current settings (var cn_includes_hk_mo) and the flags the
--- EU27/AC variants need (EU27 member, UK, EU27/AC excluding the UK).
+-- code, UNKNOWN), with its region membership under the current settings (var cn_includes_hk_mo) and the
+-- flags the EU27/AC variants need (EU27 member, UK, EU27/AC excluding the UK).
 with
 
 regions as (

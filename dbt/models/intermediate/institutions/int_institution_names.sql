@@ -41,7 +41,7 @@ votes as (
     qualify is_served or not bool_or(is_served) over (partition by institution_key)
 ),
 
--- Whether a key is on an EU27/AC or CN affiliation of any kept state (the two sides of the
+-- Whether a key is on an EU27/AC or CN affiliation of any state that votes (the two sides of the
 -- top-institution tables): int_publication_institutions names a rolled-up parent by its vote only then.
 sides as (
     select
