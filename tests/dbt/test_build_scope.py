@@ -108,7 +108,8 @@ def test_an_openalex_delta_leaves_out_the_other_sources_and_the_seeds(scoped: Sc
     for test in (n for n in ran if n.startswith("test.")):
         for parent in nodes[test]["depends_on"]["nodes"]:
             assert not parent.startswith("seed.") and not tags(parent) & {"source_wos", "source_patstat"}
-    assert "model.stiwatch.int_publications" in ran and "model.stiwatch.stg_openalex__publications" in ran
+    assert "model.stiwatch.int_publications_by_version" in ran
+    assert "model.stiwatch.stg_openalex__publications" in ran
     assert "model.stiwatch.fct_copatent_output" not in ran
 
 
@@ -216,8 +217,12 @@ def halve_a_weight(settings: Settings, table: str, snapshot_id: str) -> None:
 @pytest.mark.parametrize(
     ("table", "fault", "failing_test"),
     [
-        ("int_publications", duplicate_row, "unique_combination_int_publications"),
-        ("int_publication_regions", halve_a_weight, "weights_sum_to_one_int_publication_regions"),
+        ("int_publications_by_version", duplicate_row, "unique_combination_int_publications_by_version"),
+        (
+            "int_publication_regions_by_version",
+            halve_a_weight,
+            "weights_sum_to_one_int_publication_regions_by_version",
+        ),
     ],
 )
 def test_data_tests_of_an_incremental_build_check_the_rows_it_wrote(
@@ -227,10 +232,11 @@ def test_data_tests_of_an_incremental_build_check_the_rows_it_wrote(
     fault: Callable[[Settings, str, str], None],
     failing_test: str,
 ) -> None:
-    # macros/utils/test_scope.sql: in an incremental build, a uniqueness test whose columns hold the state
-    # key, or a weights test whose groups do, reads only the deliveries the build record does not list. On
-    # a copy of the scoped data root, with the record as before oa-delta1 was built: a fault in the oa-base
-    # state passes (that state was checked when it was built), one in oa-delta1 fails the build.
+    # macros/utils/test_scope.sql: in an incremental build, a uniqueness test whose columns hold the
+    # model's key (here the delivery holding a version), or a weights test whose groups do, reads only the
+    # deliveries the build record does not list. On a copy of the scoped data root, with the record as
+    # before oa-delta1 was built: a fault in oa-base's versions passes (they were checked when they were
+    # built), one in oa-delta1's fails the build.
     settings = scoped[0]
     copy = settings_for(tmp_path_factory.mktemp("scope_copy"))
     shutil.copytree(settings.data_dir, copy.data_dir, dirs_exist_ok=True)

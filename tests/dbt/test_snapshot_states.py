@@ -210,10 +210,11 @@ def test_unit_tests_run_in_the_test_suites_builds(first_build: Settings) -> None
 def refreshed(first_build: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Settings]:
     """The first warehouse after an incremental build over the later deliveries, and a full rebuild."""
     settings = first_build
-    # Markers in built rows: a rebuild of those states (or of the base's scope match) would erase them.
+    # Markers in built rows: computing those versions (or the base's scope match) again would erase them.
     with duckdb.connect(str(settings.warehouse_path)) as con:
         con.execute(
-            "update int_publications set doi = 'built-before' where snapshot_id in ('oa-delta2', 'wos-3')"
+            """update int_publications_by_version set doi = 'built-before'
+               where snapshot_id in ('oa-delta2', 'wos-3')"""
         )
         con.execute(
             "update int_publication_scope set scope_version = 'built-before' where snapshot_id = 'oa-base'"
@@ -251,6 +252,14 @@ def test_only_the_newest_states_are_kept_in_every_mart(refreshed: tuple[Settings
     assert rows(
         incremental, "select count(*) from int_publications where snapshot_id in ('wos-1', 'oa-base')"
     ) == [(0,)]
+    # A version table keeps a delivery while a kept state reads it: oa-base's five works (oa-delta1 and
+    # oa-delta2 fold onto them), not wos-1's.
+    by_delivery = rows(
+        incremental,
+        """select snapshot_id, count(*) from int_publications_by_version
+           where snapshot_id in ('wos-1', 'oa-base') group by all""",
+    )
+    assert by_delivery == [("oa-base", 5)]
     assert (incremental.lake_dir / "wos" / "snapshot=wos-1" / "_manifest.json").exists()
 
 
@@ -263,10 +272,17 @@ def test_incremental_build_did_not_rebuild_old_states(refreshed: tuple[Settings,
     incremental, _ = refreshed
     marked = rows(
         incremental,
+        """select snapshot_id, count(*) from int_publications_by_version
+           where doi = 'built-before' group by all""",
+    )
+    # oa-delta2 delivered 3 versions (W5 W6 W7), wos-3 3 records; no new delivery is marked.
+    assert sorted(marked) == [("oa-delta2", 3), ("wos-3", 3)]
+    # Read per state, the marked versions are those the states hold: all of oa-delta2's win in its state.
+    marked_states = rows(
+        incremental,
         "select snapshot_id, count(*) from int_publications where doi = 'built-before' group by all",
     )
-    # oa-delta2 has 6 works (W1 W2 W3 W5 W6 W7), wos-3 3 records; none of the new states is marked.
-    assert sorted(marked) == [("oa-delta2", 6), ("wos-3", 3)]
+    assert sorted(marked_states) == [("oa-delta2", 3), ("wos-3", 3)]
     scope = rows(
         incremental,
         """select snapshot_id, count(*) from int_publication_scope
@@ -279,11 +295,11 @@ def test_incremental_build_did_not_rebuild_old_states(refreshed: tuple[Settings,
 
 @pytest.fixture(scope="module")
 def carried(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Settings]:
-    """One delta per refresh, each state carried forward from the one before it, and a full rebuild.
+    """One delta per refresh, each state's fold carried forward from the one before it, and a full rebuild.
 
     keep_snapshots 2: the third build drops the oa-base state while it carries oa-delta1 forward. The
-    doi of oa-delta1's rows is marked after its build: a work copied into oa-delta2 keeps the mark, a
-    work oa-delta2 delivers anew is computed and does not.
+    doi of oa-delta1's versions is marked after its build: a work whose version in oa-delta2 is
+    oa-delta1's shows the mark there (the version was computed once), the others do not.
     """
     settings = replace(settings_for(tmp_path_factory.mktemp("carried")), keep_snapshots=2)
     write_wos(settings.lake_dir, 1)
@@ -292,7 +308,7 @@ def carried(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Setting
     write_oa_delta1(settings.lake_dir)  # supersedes W2 W3, loses W1's tie, merges W4 away, adds W6
     build(settings)
     with duckdb.connect(str(settings.warehouse_path)) as con:
-        con.execute("update int_publications set doi = 'carried' where snapshot_id = 'oa-delta1'")
+        con.execute("update int_publications_by_version set doi = 'carried' where snapshot_id = 'oa-delta1'")
     write_oa_delta2(settings.lake_dir)  # W5 wins a tie on updated_date, W6 changes again, W7 is new
     build(settings)
     rebuilt = replace(settings_for(tmp_path_factory.mktemp("carried_rebuilt")), keep_snapshots=2)
@@ -312,15 +328,24 @@ def test_carried_states_count_as_folded(carried: tuple[Settings, Settings]) -> N
 
 
 @pytest.mark.slow
-def test_carried_state_copies_only_works_the_delta_leaves_alone(carried: tuple[Settings, Settings]) -> None:
+def test_a_state_reads_the_versions_computed_when_they_were_delivered(
+    carried: tuple[Settings, Settings],
+) -> None:
     incremental, _ = carried
     marked = rows(
         incremental,
-        """select record_id, doi = 'carried' from int_publications
+        """select record_id, version_snapshot_id, doi = 'carried' from int_publications
            where snapshot_id = 'oa-delta2' order by record_id""",
     )
-    # W1 (base version) W2 W3 (oa-delta1's) copied; W5 W6 W7 hold oa-delta2's versions: computed.
-    assert marked == [("W1", True), ("W2", True), ("W3", True), ("W5", False), ("W6", False), ("W7", False)]
+    # W1: the base's version (oa-delta1's is older); W2 W3: oa-delta1's, marked; W5 W6 W7: oa-delta2's.
+    assert marked == [
+        ("W1", "oa-base", False),
+        ("W2", "oa-delta1", True),
+        ("W3", "oa-delta1", True),
+        ("W5", "oa-delta2", False),
+        ("W6", "oa-delta2", False),
+        ("W7", "oa-delta2", False),
+    ]
 
 
 @pytest.mark.slow

@@ -5,7 +5,7 @@
         values over up to millions of new rows, so the join form hashes every new row and, where the
         target already holds rows of the key (a state built again), pairs each of them with each new row
         (int_publications at 200k, one state of 198k rows: more than 9 min, against 0.03 s this way).
-        A model configured with carry_forward then copies its carried states' rows within the table
+        A model configured with carry_forward (the OpenAlex state fold) then copies its carried states' rows within the table
         (carried_states.sql).
     -#}
     {%- set dest_cols_csv = get_quoted_csv(dest_columns | map(attribute="name")) -%}
@@ -24,6 +24,6 @@
         from {{ source }}
     )
     {%- if config.get('carry_forward') -%}
-        {{ stiwatch.insert_carried_rows(target, config.get('carry_forward')) }}
+        {{ stiwatch.insert_carried_rows(target) }}
     {%- endif %}
 {%- endmacro %}

@@ -26,37 +26,52 @@
 
 {% macro unbuilt_states(snapshot_expr, source_expr=none) %}
     {#-
-        A SQL predicate over an upstream row: true unless its state is already in this model. On a full
-        build it is `true`. The built states are read when the model runs and rendered as literals, so
-        the engine can prune lake partitions and upstream rows by them. source_expr: a column or a
-        literal such as 'wos' (one per source CTE); none for a model of one source.
+        A SQL predicate over an upstream row: true unless its state (or delivery) is already in this
+        model. On a full build it is `true`. The ids are read when the model runs and rendered as
+        literals, so the engine can prune lake partitions and upstream rows by them. source_expr: a
+        column or a literal such as 'wos' (one per source CTE); none for a model of one source.
+        With a source, the predicate names what is to be built: the deliveries (and so the states, each
+        named after its newest delivery) that feed a kept state (stg_lake__snapshots) and are not in
+        this model yet. A positive list lets the lake read skip every other partition, and leaves out the
+        deliveries no kept state reads, whose rows the post-hook would delete again at every build.
     -#}
     {%- if not execute or not is_incremental() -%}
         {{ return('true') }}
     {%- endif -%}
     {%- set key = stiwatch.state_key_columns() -%}
     {%- set built = run_query('select distinct ' ~ key | join(', ') ~ ' from ' ~ this) -%}
-    {%- if built.rows | length == 0 -%}
-        {{ return('true') }}
-    {%- endif -%}
     {%- if source_expr is none -%}
+        {%- if built.rows | length == 0 -%}
+            {{ return('true') }}
+        {%- endif -%}
         {%- set ids = [] -%}
         {%- for row in built.rows -%}
             {%- do ids.append(stiwatch.string_literal(row[0])) -%}
         {%- endfor -%}
         {{ return(snapshot_expr ~ ' not in (' ~ ids | join(', ') ~ ')') }}
     {%- endif -%}
-    {%- set by_source = {} -%}
+    {%- set built_keys = [] -%}
     {%- for row in built.rows -%}
+        {%- do built_keys.append(row[0] ~ '/' ~ row[1]) -%}
+    {%- endfor -%}
+    {%- set feeding = run_query(
+        'select source, snapshot_id from ' ~ stiwatch._graph_relation('stg_lake__snapshots')
+        ~ ' where feeds_kept_state order by source, snapshot_id'
+    ) -%}
+    {%- set by_source = {} -%}
+    {%- for row in feeding.rows if (row[0] ~ '/' ~ row[1]) not in built_keys -%}
         {%- do by_source.setdefault(row[0], []).append(stiwatch.string_literal(row[1])) -%}
     {%- endfor -%}
+    {%- if not by_source -%}
+        {{ return('false') }}
+    {%- endif -%}
     {%- set clauses = [] -%}
     {%- for source_name, ids in by_source.items() -%}
         {%- do clauses.append(
             '(' ~ source_expr ~ " = '" ~ source_name ~ "' and " ~ snapshot_expr ~ ' in (' ~ ids | join(', ') ~ '))'
         ) -%}
     {%- endfor -%}
-    {{ return('not (' ~ clauses | join(' or ') ~ ')') }}
+    {{ return('(' ~ clauses | join(' or ') ~ ')') }}
 {% endmacro %}
 
 

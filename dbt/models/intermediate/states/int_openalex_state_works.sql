@@ -2,7 +2,7 @@
     materialized=state_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['snapshot_id'],
-    carry_forward='deliveries',
+    carry_forward=true,
     post_hook="{{ delete_unkept_states(source_name='openalex') }}",
 ) }}
 -- The OpenAlex works of every kept state, one row per (state, work) (METHOD.md "Snapshots, bases and
@@ -58,7 +58,7 @@ ranked as (
     from versions
     inner join members
         on versions.snapshot_id = members.member_snapshot_id
-    where {{ fresh_works('members.state_id', 'versions.record_id', changed='deliveries') }}
+    where {{ fresh_works('members.state_id', 'versions.record_id') }}
 )
 
 select
