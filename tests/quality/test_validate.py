@@ -235,8 +235,12 @@ def test_report_and_dq_results(clean_run: QualityResult, built_warehouse: Settin
     )
     assert flagged_rows == [("2021", "provisional"), ("2022", "provisional and incomplete")]
     assert "Every check passed" not in summary  # the completeness warning is listed
-    docs = Path(clean_run.report_paths["data_docs"]).read_text(encoding="utf-8")
+    docs_index = Path(clean_run.report_paths["data_docs"])
+    docs = docs_index.read_text(encoding="utf-8")
     assert "mart__dq_year_completeness" in docs
+    # Data Docs hold a page for every suite with a check in this run (validations/<suite>/<run>/<time>/).
+    pages = {page.parents[2].name for page in docs_index.parent.glob("validations/*/clean-run/*/*.html")}
+    assert pages >= {f.suite for f in clean_run.findings}
     build_dq_results(built_warehouse)  # what the DAG's dbt_build_dq_results task runs
     with duckdb.connect(str(built_warehouse.warehouse_path), read_only=True) as con:
         rows = con.execute(
