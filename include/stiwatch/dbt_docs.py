@@ -28,24 +28,32 @@ def dbt_docs_dir(settings: Settings) -> Path:
     return settings.reports_dir / "dbt-docs"
 
 
+def docs_target_dir(settings: Settings) -> Path:
+    """dbt's target for docs runs: kept between runs, so its partial-parse file spares the next run a full
+    parse of the project (about 5 s), as for the builds; only this task writes it (the writer pool)."""
+    return settings.data_dir / "dbt" / "docs-target"
+
+
 def generate_dbt_docs(settings: Settings) -> Path:
-    """Generate dbt docs into a temporary target, then swap them into ``reports/dbt-docs/``; return it."""
+    """Generate dbt docs into their target, then swap copies into ``reports/dbt-docs/``; return it."""
     final = dbt_docs_dir(settings)
     final.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="dbt-docs-target-") as target:
-        run_dbt(settings, "docs", "generate", "--static", "--target-path", target)
-        staged = Path(tempfile.mkdtemp(prefix=".dbt-docs.new-", dir=final.parent))
-        try:
-            for produced, published in PUBLISHED_FILES.items():
-                source = Path(target) / produced
-                if not source.exists():
-                    raise FileNotFoundError(
-                        f"{source}: `dbt docs generate --static` did not write it; check the dbt version"
-                    )
-                shutil.copyfile(source, staged / published)
-            staged.chmod(0o755)
-            replace_directory(staged, final)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+    target = docs_target_dir(settings)
+    for produced in PUBLISHED_FILES:
+        (target / produced).unlink(missing_ok=True)  # a file dbt did not write this time is not published
+    run_dbt(settings, "docs", "generate", "--static", "--target-path", str(target))
+    staged = Path(tempfile.mkdtemp(prefix=".dbt-docs.new-", dir=final.parent))
+    try:
+        for produced, published in PUBLISHED_FILES.items():
+            source = target / produced
+            if not source.exists():
+                raise FileNotFoundError(
+                    f"{source}: `dbt docs generate --static` did not write it; check the dbt version"
+                )
+            shutil.copyfile(source, staged / published)
+        staged.chmod(0o755)
+        replace_directory(staged, final)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
     return final
