@@ -513,6 +513,13 @@ class Settings:
         return self.data_dir / "warehouse_build.json"
 
     @property
+    def dbt_state_dir(self) -> Path:
+        """dbt's own state under the data root, not in the project: target/ and logs/ of the runs outside
+        Airflow (stiwatch.dbt_runner), the Cosmos tasks' partial-parse cache, the docs' target. Two data
+        roots never share a manifest or partial-parse file, and the project folder can be read-only."""
+        return self.data_dir / "dbt"
+
+    @property
     def lake_index_path(self) -> Path:
         """The lake's manifests frozen into one JSON-lines file before each build: the deliveries dbt reads
         (stiwatch.lake_index)."""

@@ -31,7 +31,7 @@ def dbt_docs_dir(settings: Settings) -> Path:
 def docs_target_dir(settings: Settings) -> Path:
     """dbt's target for docs runs: kept between runs, so its partial-parse file spares the next run a full
     parse of the project (about 5 s), as for the builds; only this task writes it (the writer pool)."""
-    return settings.data_dir / "dbt" / "docs-target"
+    return settings.dbt_state_dir / "docs-target"
 
 
 def generate_dbt_docs(settings: Settings) -> Path:

@@ -59,13 +59,12 @@ def prepare_engine(settings: Settings, *, freeze_lake: bool = True) -> None:
 
 def dbt_env(settings: Settings) -> dict[str, str]:
     """Environment for a dbt process: absolute warehouse path (Cosmos copies the project elsewhere), the
-    DuckDB resources, and dbt's own state (target/, logs/) under the data root rather than in the project:
-    two data roots never share a manifest or partial-parse cache, and the project folder can be read-only.
-    An explicit ``--target-path`` / ``--log-path`` still wins."""
+    DuckDB resources, and dbt's target/ and logs/ in ``Settings.dbt_state_dir``. An explicit
+    ``--target-path`` / ``--log-path`` still wins."""
     return {
         **os.environ,
-        "DBT_TARGET_PATH": str(settings.data_dir / "dbt" / "target"),
-        "DBT_LOG_PATH": str(settings.data_dir / "dbt" / "logs"),
+        "DBT_TARGET_PATH": str(settings.dbt_state_dir / "target"),
+        "DBT_LOG_PATH": str(settings.dbt_state_dir / "logs"),
         "STIWATCH_DATA_DIR": str(settings.data_dir),
         "STIWATCH_WAREHOUSE": str(settings.warehouse_path),
         **engine_env(settings),

@@ -212,10 +212,10 @@ def _dbt_build(settings: Settings, **kwargs: object) -> DbtBuildLocalOperator:
         # warehouse attached, so a later task in the same process (dags test, a worker reusing it)
         # cannot open it read-only (STACK.md trap 8). A subprocess releases the file when it exits.
         invocation_mode=InvocationMode.SUBPROCESS,
-        # Where Cosmos keeps dbt's partial-parse file between its runs, per data root as dbt's own state
-        # (dbt_runner.dbt_env): without it every Cosmos task parses the whole project again (5-9 s each).
-        # A worker that does not see it parses in full; dbt re-parses what changed, or all on new vars.
-        cache_dir=settings.data_dir / "dbt" / "cosmos-cache",
+        # Where Cosmos keeps dbt's partial-parse file between its runs (Settings.dbt_state_dir): without it
+        # every Cosmos task parses the whole project again (5-9 s each). A worker that does not see it
+        # parses in full; dbt re-parses what changed, or everything when the vars changed.
+        cache_dir=settings.dbt_state_dir / "cosmos-cache",
         # Cosmos runs dbt from a temporary copy of the project: every path must be absolute.
         env={
             "STIWATCH_WAREHOUSE": str(settings.warehouse_path),

@@ -51,7 +51,7 @@ def _run_checkpoint(settings: Settings, specs: list[SuiteSpec], database: str, r
     )
     run = checkpoint.run(run_id=gx.RunIdentifier(run_name=run_id))
     # Once, over the run's stored results (the context is fresh: open_context), not as the checkpoint's
-    # UpdateDataDocsAction: that rebuilds the site and its index once per suite, about 80% of the check.
+    # UpdateDataDocsAction: that rebuilds the site and its index once per suite (over half the check).
     context.build_data_docs(site_names=[DATA_DOCS_SITE])
     findings = []
     for validation in run.run_results.values():
